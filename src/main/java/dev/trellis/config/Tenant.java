@@ -1,0 +1,44 @@
+package dev.trellis.config;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * One Greenhouse organisation: its base URLs and credentials. Secrets are resolved values; {@link #toString()}
+ * never shows them.
+ */
+public record Tenant(
+        String id,
+        String source,
+        Optional<Harvest> harvest,
+        Optional<Ingestion> ingestion,
+        Optional<JobBoard> jobBoard,
+        Optional<String> webhookSecret) {
+
+    /** Harvest v3: OAuth2 client credentials, and the Site Admin user (token {@code sub}) that reads run as. */
+    public record Harvest(URI baseUrl, URI tokenUrl, String clientId, String clientSecret, long userId) {
+        @Override
+        public String toString() {
+            return "Harvest[" + baseUrl + ", client " + clientId + ", user " + userId + "]";
+        }
+    }
+
+    /** Candidate Ingestion: Basic auth with the partner key, On-Behalf-Of the user's e-mail. */
+    public record Ingestion(URI baseUrl, String apiKey, String userEmail) {
+        @Override
+        public String toString() {
+            return "Ingestion[" + baseUrl + ", on behalf of " + userEmail + "]";
+        }
+    }
+
+    /** The public Job Board API of the organisation's board. */
+    public record JobBoard(URI baseUrl, String boardToken) {
+    }
+
+    @Override
+    public String toString() {
+        return "Tenant[" + id + " from " + source + ", " + harvest.map(Object::toString).orElse("no Harvest") + ", "
+                + ingestion.map(Object::toString).orElse("no Ingestion") + ", "
+                + jobBoard.map(Object::toString).orElse("no job board") + "]";
+    }
+}

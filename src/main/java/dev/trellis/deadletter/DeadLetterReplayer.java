@@ -1,0 +1,74 @@
+package dev.trellis.deadletter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.config.SecretMasker;
+import dev.trellis.hub.HubHeaders;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/** Sends a dead letter's original message into the route where it failed, through that route's error handling. */
+public final class DeadLetterReplayer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CamelContext context;
+    private final DeadLetterStore store;
+
+    public DeadLetterReplayer(CamelContext context, DeadLetterStore store) {
+        this.context = context;
+        this.store = store;
+    }
+
+    /** What a replay did. */
+    public record Outcome(boolean replayed, DeadLetter deadLetter) {
+    }
+
+    /** Thrown when the dead letter cannot be replayed at all (not open, route gone); nothing was sent. */
+    public static final class NotReplayable extends RuntimeException {
+        public NotReplayable(String message) {
+            super(message);
+        }
+    }
+
+    public Outcome replay(DeadLetter letter) {
+        if (letter.status() != DeadLetter.Status.open) {
+            throw new NotReplayable("Dead letter " + letter.id() + " is " + letter.status() + ", only open ones can be replayed");
+        }
+        Route route = context.getRoute(letter.routeId());
+        if (route == null || context.getRouteController().getRouteStatus(letter.routeId()) != ServiceStatus.Started) {
+            throw new NotReplayable("Route " + letter.routeId() + " of dead letter " + letter.id() + " is not running");
+        }
+        Exchange exchange = route.getEndpoint().createExchange();
+        letter.headers().forEach((name, value) -> {
+            if (!SecretMasker.MASK.equals(value) && !name.startsWith("Camel")) {
+                exchange.getIn().setHeader(name, value);
+            }
+        });
+        exchange.getIn().setBody(body(letter));
+        exchange.setProperty(HubHeaders.REPLAY_OF, letter.id());
+        try {
+            route.getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        boolean failedAgain = exchange.getProperty(HubHeaders.DEAD_LETTER_ID) != null || exchange.getException() != null;
+        if (!failedAgain) {
+            store.markReplayed(letter.id());
+        }
+        return new Outcome(!failedAgain, store.find(letter.id()).orElseThrow());
+    }
+
+    private static Object body(DeadLetter letter) {
+        if (letter.bodyFormat() == DeadLetter.BodyFormat.json && letter.body() != null) {
+            try {
+                return JSON.readValue(letter.body(), Object.class);
+            } catch (JsonProcessingException e) {
+                throw new NotReplayable("Dead letter " + letter.id() + " has a JSON body that no longer parses: "
+                        + e.getOriginalMessage());
+            }
+        }
+        return letter.body();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.trellis.deadletter;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/** The dead-letter route at the end of the error channel, its REST API and the open-letters gauge. */
+public final class DeadLetterRoutes extends RouteBuilder {
+    public static final String ENDPOINT = "direct:dead-letter";
+
+    @Override
+    public void configure() {
+        // built and bound by HubConfiguration
+        DeadLetterRecorder recorder = getContext().getRegistry().lookupByNameAndType("deadLetterRecorder", DeadLetterRecorder.class);
+        DeadLetterApi api = getContext().getRegistry().lookupByNameAndType("deadLetterApi", DeadLetterApi.class);
+        DeadLetterGauge gauge = getContext().getRegistry().lookupByNameAndType("deadLetterGauge", DeadLetterGauge.class);
+        // its own failures must not loop back into itself: the error channel then logs them
+        from(ENDPOINT).routeId("dead-letter").errorHandler(noErrorHandler())
+                .process(recorder);
+
+        from("timer:dead-letter-gauge?delay=0&period={{trellis.errors.gauge-refresh-ms}}").routeId("dead-letter-gauge")
+                .errorHandler(noErrorHandler())
+                .process(exchange -> gauge.refresh());
+
+        rest("/api/dead-letters")
+                .get().routeId("api-dead-letters-list").to("direct:api-dead-letters-list")
+                .get("/{id}").routeId("api-dead-letters-show").to("direct:api-dead-letters-show")
+                .post("/{id}/replay").routeId("api-dead-letters-replay").to("direct:api-dead-letters-replay")
+                .post("/{id}/discard").routeId("api-dead-letters-discard").to("direct:api-dead-letters-discard");
+        from("direct:api-dead-letters-list").routeId("api-dead-letters-list-handler").process(api::list);
+        from("direct:api-dead-letters-show").routeId("api-dead-letters-show-handler").process(api::show);
+        from("direct:api-dead-letters-replay").routeId("api-dead-letters-replay-handler").process(api::replay);
+        from("direct:api-dead-letters-discard").routeId("api-dead-letters-discard-handler").process(api::discard);
+    }
+}

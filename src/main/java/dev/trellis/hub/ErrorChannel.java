@@ -1,0 +1,27 @@
+package dev.trellis.hub;
+
+import dev.trellis.config.Settings;
+import dev.trellis.deadletter.DeadLetterRoutes;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The one error handling every route gets, Java or YAML: bounded redelivery with exponential backoff, then the
+ * original message goes to the dead-letter store. It has no id, so Camel applies it to every route that does not
+ * pick another configuration.
+ */
+public final class ErrorChannel extends RouteConfigurationBuilder {
+    @Override
+    public void configuration() {
+        Settings settings = new Settings(getContext());
+        routeConfiguration().errorHandler(deadLetterChannel(DeadLetterRoutes.ENDPOINT)
+                .useOriginalMessage()
+                .maximumRedeliveries(settings.integer("trellis.errors.maximum-redeliveries", 3))
+                .redeliveryDelay(settings.number("trellis.errors.redelivery-delay-ms", 1000))
+                .useExponentialBackOff()
+                .backOffMultiplier(settings.decimal("trellis.errors.backoff-multiplier", 2))
+                .maximumRedeliveryDelay(settings.number("trellis.errors.maximum-redelivery-delay-ms", 60000))
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false));
+    }
+}

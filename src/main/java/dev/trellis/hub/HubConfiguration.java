@@ -1,0 +1,98 @@
+package dev.trellis.hub;
+
+import dev.trellis.api.ApiGuard;
+import dev.trellis.api.JsonResponse;
+import dev.trellis.config.SecretMasker;
+import dev.trellis.config.SecretRef;
+import dev.trellis.config.Settings;
+import dev.trellis.config.Tenant;
+import dev.trellis.config.TenantLoader;
+import dev.trellis.config.Tenants;
+import dev.trellis.deadletter.DeadLetterApi;
+import dev.trellis.deadletter.DeadLetterGauge;
+import dev.trellis.deadletter.DeadLetterRecorder;
+import dev.trellis.deadletter.DeadLetterReplayer;
+import dev.trellis.deadletter.DeadLetterStore;
+import dev.trellis.health.DatabaseHealthCheck;
+import dev.trellis.health.RoutesRunningHealthCheck;
+import dev.trellis.store.Database;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Wires the hub from its configuration: tenants, the database, the dead-letter store, health checks and the API
+ * guard. Everything it builds is bound in the Camel registry under the names routes use.
+ */
+public final class HubConfiguration implements CamelConfiguration {
+    /** Registry names. */
+    public static final String DATA_SOURCE = "dataSource";
+    public static final String TENANTS = "tenants";
+    public static final String SECRET_MASKER = "secretMasker";
+
+    private final String apiToken;
+
+    public HubConfiguration(String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+
+        List<Tenant> tenants = TenantLoader.load(Path.of(settings.required("trellis.tenants.dir")));
+        String dbPassword = SecretRef.fromEnvironment("TRELLIS_DB_PASSWORD");
+        SecretMasker masker = new SecretMasker(settings.list("trellis.errors.secret-words"), secrets(tenants, dbPassword));
+
+        Database database = Database.open(settings.optional("trellis.db.url").orElse(null),
+                settings.string("trellis.db.user", "trellis"), dbPassword,
+                settings.integer("trellis.db.pool-size", 10),
+                Path.of(settings.required("trellis.db.embedded-dir")),
+                settings.integer("trellis.db.embedded-port", 0));
+        // stopped after the routes, so nothing in flight loses its database
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                database.close();
+            }
+        });
+        registry.bind(DATA_SOURCE, database.dataSource());
+        registry.bind(TENANTS, new Tenants(tenants));
+        registry.bind(SECRET_MASKER, masker);
+        registry.bind("database", database);
+
+        DeadLetterStore store = new DeadLetterStore(database.dataSource());
+        DeadLetterGauge gauge = new DeadLetterGauge(context, store);
+        registry.bind("deadLetterRecorder", new DeadLetterRecorder(store, masker, gauge::refresh));
+        registry.bind("deadLetterGauge", gauge);
+        registry.bind("deadLetterApi", new DeadLetterApi(store, new DeadLetterReplayer(context, store),
+                new JsonResponse(masker), gauge::refresh, settings.integer("trellis.api.max-page-size", 500)));
+
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(new DatabaseHealthCheck(database.dataSource()));
+        RoutesRunningHealthCheck routesRunning = new RoutesRunningHealthCheck(settings.list("trellis.health.required-routes"));
+        routesRunning.setCamelContext(context);
+        health.register(routesRunning);
+        registry.bind("routesRunningHealthCheck", routesRunning);
+
+        context.addService(new ApiGuard(apiToken));
+    }
+
+    private static List<String> secrets(List<Tenant> tenants, String dbPassword) {
+        List<String> secrets = new ArrayList<>();
+        for (Tenant t : tenants) {
+            t.harvest().ifPresent(h -> secrets.add(h.clientSecret()));
+            t.ingestion().ifPresent(i -> secrets.add(i.apiKey()));
+            t.webhookSecret().ifPresent(secrets::add);
+        }
+        secrets.add(dbPassword);
+        secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));
+        return secrets;
+    }
+}
