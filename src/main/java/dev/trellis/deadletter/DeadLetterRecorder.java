@@ -31,7 +31,7 @@ public final class DeadLetterRecorder implements Processor {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, exchange.getFromRouteId(), String.class);
         String endpoint = masker.mask(exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class));
-        int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        int attempts = exchange.getProperty(HubHeaders.REDELIVERIES, 0, Integer.class) + 1;
         Object body = exchange.getIn().getBody();
         boolean json = body instanceof Map || body instanceof Collection;
         DeadLetterStore.Failure failure = new DeadLetterStore.Failure(

@@ -2,6 +2,7 @@ package dev.trellis.hub;
 
 import dev.trellis.config.Settings;
 import dev.trellis.deadletter.DeadLetterRoutes;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
@@ -21,6 +22,9 @@ public final class ErrorChannel extends RouteConfigurationBuilder {
                 .useExponentialBackOff()
                 .backOffMultiplier(settings.decimal("trellis.errors.backoff-multiplier", 2))
                 .maximumRedeliveryDelay(settings.number("trellis.errors.maximum-redelivery-delay-ms", 60000))
+                // useOriginalMessage drops the redelivery headers, so the count travels as a property
+                .onRedelivery(exchange -> exchange.setProperty(HubHeaders.REDELIVERIES,
+                        exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class)))
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false));
     }

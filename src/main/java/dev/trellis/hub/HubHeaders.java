@@ -9,6 +9,9 @@ public final class HubHeaders {
     /** Property: set by the dead-letter route to the id it filed or updated. */
     public static final String DEAD_LETTER_ID = "TrellisDeadLetterId";
 
+    /** Property: how many redeliveries the error channel made. */
+    public static final String REDELIVERIES = "TrellisRedeliveries";
+
     private HubHeaders() {
     }
 }

@@ -1,0 +1,89 @@
+package dev.trellis.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A throw-away Trellis home (config/, routes/, data/) with free ports, for tests. */
+public final class TestHome {
+    private final Path dir;
+    private final int port = freePort();
+    private final int managementPort = freePort();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+
+    public TestHome(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir.resolve("config/tenants"));
+            Files.createDirectories(dir.resolve("routes"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // no waiting between redeliveries in tests
+        property("trellis.errors.redelivery-delay-ms", "5");
+        property("trellis.errors.maximum-redelivery-delay-ms", "20");
+    }
+
+    public TestHome property(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    public TestHome route(String fileName, String yaml) {
+        return write("routes/" + fileName, yaml);
+    }
+
+    public TestHome tenant(String id, String properties) {
+        return write("config/tenants/" + id + ".properties", properties);
+    }
+
+    public TestHome write(String relative, String content) {
+        try {
+            Files.writeString(dir.resolve(relative), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    public Hub.Options options() {
+        return new Hub.Options(dir, port, managementPort, properties);
+    }
+
+    public Hub start() throws Exception {
+        return new Hub(options()).start();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
