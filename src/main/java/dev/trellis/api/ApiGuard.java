@@ -5,15 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks every request under {@code /api} for {@code Authorization: Bearer <trellis.api.token>}. It sits in front of
  * the HTTP router, so routes added later (YAML or Java) are guarded too. Without a token it lets requests pass:
  * the server then listens on 127.0.0.1 only.
  */
-public final class ApiGuard extends ServiceSupport implements CamelContextAware {
+public final class ApiGuard extends SimpleEventNotifierSupport implements CamelContextAware {
     private final byte[] expected;
     private CamelContext context;
 
@@ -22,13 +25,22 @@ public final class ApiGuard extends ServiceSupport implements CamelContextAware 
     }
 
     @Override
-    protected void doStart() {
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+    }
+
+    /** The HTTP server is up once services have started; routes, and with them /api, start right after this. */
+    @Override
+    public void notify(CamelEvent event) {
         if (expected == null) {
             return;
         }
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+        VertxPlatformHttpRouter router = context.hasServices(MainHttpServer.class).stream()
+                .map(MainHttpServer::getRouter).filter(r -> r != null && r.isMainServer()).findFirst().orElse(null);
         if (router == null) {
-            throw new IllegalStateException("The REST server is not running (camel.server.enabled), cannot guard /api");
+            // camel.server.enabled=false: no REST server, so no /api to guard
+            LoggerFactory.getLogger(ApiGuard.class).warn("No REST server is running: /api is not served");
+            return;
         }
         router.route("/api/*").order(Integer.MIN_VALUE).handler(ctx -> {
             String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);

@@ -1,9 +1,11 @@
 package dev.trellis.hub;
 
+import dev.trellis.config.ConfigException;
 import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,6 +33,12 @@ public final class Hub {
         Path config = home.resolve("config/application.properties");
         if (!Files.isRegularFile(config)) {
             LOG.warn("No {}: using the built-in defaults", config);
+        }
+        try {
+            // the route watcher needs the folder to exist, even empty
+            Files.createDirectories(home.resolve("routes"));
+        } catch (IOException e) {
+            throw new ConfigException("Cannot create " + home.resolve("routes") + " (--home): " + e.getMessage(), e);
         }
         // built-in defaults first, then the home's file; -D and environment variables override both
         main.setPropertyPlaceholderLocations("classpath:trellis/application.properties;optional=true,file:"

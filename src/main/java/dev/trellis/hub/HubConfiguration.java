@@ -81,7 +81,9 @@ public final class HubConfiguration implements CamelConfiguration {
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        context.addService(new ApiGuard(apiToken));
+        ApiGuard guard = new ApiGuard(apiToken);
+        guard.setCamelContext(context);
+        context.getManagementStrategy().addEventNotifier(guard);
     }
 
     private static List<String> secrets(List<Tenant> tenants, String dbPassword) {

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,8 +35,16 @@ public final class TestHome {
         return this;
     }
 
+    /** Writes a route file in one step (as editors do), so the live reload never sees it half written. */
     public TestHome route(String fileName, String yaml) {
-        return write("routes/" + fileName, yaml);
+        write(fileName + ".tmp", yaml);
+        try {
+            Files.move(dir.resolve(fileName + ".tmp"), dir.resolve("routes/" + fileName),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
     }
 
     public TestHome tenant(String id, String properties) {
