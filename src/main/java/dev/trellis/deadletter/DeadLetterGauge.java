@@ -12,37 +12,24 @@ import org.apache.camel.Route;
 public final class DeadLetterGauge {
     private final CamelContext context;
     private final DeadLetterStore store;
-    private volatile MultiGauge gauge;
+    private final MultiGauge gauge;
 
-    public DeadLetterGauge(CamelContext context, DeadLetterStore store) {
+    public DeadLetterGauge(CamelContext context, DeadLetterStore store, MeterRegistry meters) {
         this.context = context;
         this.store = store;
+        this.gauge = MultiGauge.builder("trellis.dead.letters.open")
+                .description("Dead letters waiting for a person to replay or discard them")
+                .register(meters);
     }
 
     public void refresh() {
-        MultiGauge g = gauge();
-        if (g == null) {
-            return;
-        }
         Map<String, Long> counts = new TreeMap<>();
         for (Route route : context.getRoutes()) {
             counts.put(route.getRouteId(), 0L);
         }
         counts.putAll(store.openByRoute());
-        g.register(counts.entrySet().stream()
+        gauge.register(counts.entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("route", e.getKey()), e.getValue()))
                 .toList(), true);
-    }
-
-    private MultiGauge gauge() {
-        if (gauge == null) {
-            MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-            if (registry != null) {
-                gauge = MultiGauge.builder("trellis.dead.letters.open")
-                        .description("Dead letters waiting for a person to replay or discard them")
-                        .register(registry);
-            }
-        }
-        return gauge;
     }
 }

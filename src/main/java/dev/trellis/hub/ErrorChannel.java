@@ -2,9 +2,11 @@ package dev.trellis.hub;
 
 import dev.trellis.config.Settings;
 import dev.trellis.deadletter.DeadLetterRoutes;
+import dev.trellis.greenhouse.GreenhouseRejection;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /**
  * The one error handling every route gets, Java or YAML: bounded redelivery with exponential backoff, then the
@@ -15,7 +17,10 @@ public final class ErrorChannel extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         Settings settings = new Settings(getContext());
-        routeConfiguration().errorHandler(deadLetterChannel(DeadLetterRoutes.ENDPOINT)
+        RouteConfigurationDefinition channel = routeConfiguration();
+        // what Greenhouse refused for good goes to the dead-letter queue at once, without redelivery
+        channel.onException(GreenhouseRejection.class).maximumRedeliveries(0);
+        channel.errorHandler(deadLetterChannel(DeadLetterRoutes.ENDPOINT)
                 .useOriginalMessage()
                 .maximumRedeliveries(settings.integer("trellis.errors.maximum-redeliveries", 3))
                 .redeliveryDelay(settings.number("trellis.errors.redelivery-delay-ms", 1000))

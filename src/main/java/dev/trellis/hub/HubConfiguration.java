@@ -13,10 +13,17 @@ import dev.trellis.deadletter.DeadLetterGauge;
 import dev.trellis.deadletter.DeadLetterRecorder;
 import dev.trellis.deadletter.DeadLetterReplayer;
 import dev.trellis.deadletter.DeadLetterStore;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.RateBudget;
+import dev.trellis.greenhouse.TokenCache;
 import dev.trellis.health.DatabaseHealthCheck;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.store.Database;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
@@ -34,6 +41,7 @@ public final class HubConfiguration implements CamelConfiguration {
     public static final String DATA_SOURCE = "dataSource";
     public static final String TENANTS = "tenants";
     public static final String SECRET_MASKER = "secretMasker";
+    public static final String GATEWAY = "greenhouse";
 
     private final String apiToken;
 
@@ -67,12 +75,29 @@ public final class HubConfiguration implements CamelConfiguration {
         registry.bind(SECRET_MASKER, masker);
         registry.bind("database", database);
 
+        // Trellis's meters; joined to camel-micrometer's Prometheus registry once that exists
+        CompositeMeterRegistry meters = new CompositeMeterRegistry();
+        context.getManagementStrategy().addEventNotifier(new MetricsBridge(context, meters));
+
         DeadLetterStore store = new DeadLetterStore(database.dataSource());
-        DeadLetterGauge gauge = new DeadLetterGauge(context, store);
+        DeadLetterGauge gauge = new DeadLetterGauge(context, store, meters);
         registry.bind("deadLetterRecorder", new DeadLetterRecorder(store, masker, gauge::refresh));
         registry.bind("deadLetterGauge", gauge);
         registry.bind("deadLetterApi", new DeadLetterApi(store, new DeadLetterReplayer(context, store),
                 new JsonResponse(masker), gauge::refresh, settings.integer("trellis.api.max-page-size", 500)));
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
+                settings.integer("trellis.greenhouse.max-attempts", 6),
+                Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)),
+                Duration.ofMillis(settings.number("trellis.greenhouse.max-backoff-ms", 30_000)),
+                Duration.ofMillis(settings.number("trellis.greenhouse.timeout-ms", 30_000)));
+        TokenCache tokens = new TokenCache(http, Clock.systemUTC(), policy.timeout(),
+                tenant -> GreenhouseGateway.tokenRefreshes(meters, tenant).increment());
+        RateBudget budget = new RateBudget(database.dataSource(), Clock.systemUTC(),
+                settings.integer("trellis.greenhouse.rate-budget", 50));
+        registry.bind(GATEWAY, new GreenhouseGateway(http, tokens, budget, masker, policy, meters));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(database.dataSource()));
