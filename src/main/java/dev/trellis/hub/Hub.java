@@ -5,6 +5,7 @@ import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
+import dev.trellis.sync.StreamTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public final class Hub {
         main.configure().addConfiguration(new HubConfiguration(token));
         main.configure().addRoutesBuilder(new ErrorChannel());
         main.configure().addRoutesBuilder(new DeadLetterRoutes());
+        main.configure().addRoutesBuilder(new StreamTemplate());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

@@ -17,6 +17,11 @@ import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.greenhouse.TokenCache;
 import dev.trellis.health.DatabaseHealthCheck;
+import dev.trellis.sync.IdSweep;
+import dev.trellis.sync.QuartzCluster;
+import dev.trellis.sync.StreamRunner;
+import dev.trellis.sync.StreamSync;
+import dev.trellis.sync.SyncTable;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.store.Database;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -71,7 +76,8 @@ public final class HubConfiguration implements CamelConfiguration {
             }
         });
         registry.bind(DATA_SOURCE, database.dataSource());
-        registry.bind(TENANTS, new Tenants(tenants));
+        Tenants tenantRegistry = new Tenants(tenants);
+        registry.bind(TENANTS, tenantRegistry);
         registry.bind(SECRET_MASKER, masker);
         registry.bind("database", database);
 
@@ -97,7 +103,14 @@ public final class HubConfiguration implements CamelConfiguration {
                 tenant -> GreenhouseGateway.tokenRefreshes(meters, tenant).increment());
         RateBudget budget = new RateBudget(database.dataSource(), Clock.systemUTC(),
                 settings.integer("trellis.greenhouse.rate-budget", 50));
-        registry.bind(GATEWAY, new GreenhouseGateway(http, tokens, budget, masker, policy, meters));
+        GreenhouseGateway gateway = new GreenhouseGateway(http, tokens, budget, masker, policy, meters);
+        registry.bind(GATEWAY, gateway);
+
+        QuartzCluster.configure(context, database.dataSource(), settings.integer("trellis.sync.threads", 4));
+        StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),
+                Clock.systemUTC(), meters);
+        registry.bind(StreamRunner.BEAN, new StreamRunner(tenantRegistry, sync,
+                new IdSweep(database.dataSource(), gateway, Clock.systemUTC())));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(database.dataSource()));

@@ -1,0 +1,87 @@
+package dev.trellis.sync;
+
+import dev.trellis.config.ConfigException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One stream as declared in routes/ YAML: which Harvest v3 resource goes into which table, with which join
+ * columns, window and extra query parameters. Built from the route template's parameters, each checked with an
+ * error that names the parameter and the stream.
+ */
+public record StreamDefinition(
+        String stream,
+        String resource,
+        String table,
+        List<String> joinColumns,
+        int perPage,
+        Duration lookback,
+        Duration lag,
+        Optional<Instant> backfillFrom,
+        String query,
+        boolean deletedRecords) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final Pattern QUERY = Pattern.compile("([a-z_]+=[A-Za-z0-9_,|:.-]+)(&[a-z_]+=[A-Za-z0-9_,|:.-]+)*");
+
+    /** The template's parameters, by name; "none" stands for an empty value. */
+    public static StreamDefinition from(Map<String, String> p) {
+        String stream = name(p, "stream", p.get("stream"));
+        String resource = name(p, "resource", p.getOrDefault("resource", stream));
+        String table = name(p, "table", p.getOrDefault("table", "gh_" + stream));
+        List<String> joins = value(p, "joinColumns").map(v -> Arrays.stream(v.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).map(c -> name(p, "joinColumns", c)).toList()).orElse(List.of());
+        int perPage = (int) number(p, "perPage", 500);
+        if (perPage < 1 || perPage > 500) {
+            throw bad(p, "perPage", "must be between 1 and 500 (Greenhouse's limit)");
+        }
+        Optional<Instant> backfill = value(p, "backfillFrom").map(v -> {
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException e) {
+                throw bad(p, "backfillFrom", "must be an ISO-8601 instant such as 2024-01-01T00:00:00Z, not '" + v + "'");
+            }
+        });
+        String query = value(p, "query").orElse("");
+        if (!query.isEmpty() && !QUERY.matcher(query).matches()) {
+            throw bad(p, "query", "must look like name=value&name=value, not '" + query + "'");
+        }
+        if (query.contains("updated_at=") || query.contains("per_page=") || query.contains("cursor=")) {
+            throw bad(p, "query", "must not set updated_at, per_page or cursor: the stream sets them");
+        }
+        return new StreamDefinition(stream, resource, table, joins, perPage,
+                Duration.ofMinutes(number(p, "lookbackMinutes", 60)), Duration.ofSeconds(number(p, "lagSeconds", 60)),
+                backfill, query, Boolean.parseBoolean(value(p, "deletedRecords").orElse("false")));
+    }
+
+    private static Optional<String> value(Map<String, String> p, String key) {
+        String v = p.get(key);
+        return v == null || v.isBlank() || v.equals("none") ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private static long number(Map<String, String> p, String key, long fallback) {
+        Optional<String> v = value(p, key);
+        try {
+            return v.map(Long::parseLong).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw bad(p, key, "must be a whole number, not '" + v.get() + "'");
+        }
+    }
+
+    private static String name(Map<String, String> p, String key, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw bad(p, key, "must be lower-case letters, digits and underscores, not '" + value + "'");
+        }
+        return value;
+    }
+
+    private static ConfigException bad(Map<String, String> p, String key, String problem) {
+        return new ConfigException("Stream '" + p.get("stream") + "': template parameter '" + key + "' " + problem);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.trellis.sync;
+
+import dev.trellis.config.ConfigException;
+import dev.trellis.config.Tenant;
+import dev.trellis.config.Tenants;
+import dev.trellis.hub.HubHeaders;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+
+/** What a stream route does: pick its tenants, then per tenant run the incremental sync and, when due, the sweep. */
+public final class StreamRunner {
+    /** Registry name; the template calls its two steps. */
+    public static final String BEAN = "streamRunner";
+
+    private final Tenants tenants;
+    private final StreamSync sync;
+    private final IdSweep sweep;
+
+    public StreamRunner(Tenants tenants, StreamSync sync, IdSweep sweep) {
+        this.tenants = tenants;
+        this.sweep = sweep;
+        this.sync = sync;
+    }
+
+    /** The stream's route parameters, from the route that is running. */
+    public static Map<String, String> parameters(Route route) {
+        Map<String, String> params = new HashMap<>();
+        route.getProperties().forEach((k, v) -> {
+            if (k.startsWith(StreamTemplate.PROPERTY_PREFIX) && v != null) {
+                params.put(k.substring(StreamTemplate.PROPERTY_PREFIX.length()), v.toString());
+            }
+        });
+        return params;
+    }
+
+    /** First step: the tenant of the header (a manual run or a replay), else every tenant the stream covers. */
+    public void selectTenants(Exchange exchange) {
+        String asked = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
+        Map<String, String> params = parameters(exchange.getContext().getRoute(exchange.getFromRouteId()));
+        List<String> chosen = tenants.all().stream().filter(t -> t.harvest().isPresent()).map(Tenant::id)
+                .filter(id -> covers(params.getOrDefault("tenants", "all"), id)).toList();
+        if (asked != null) {
+            if (!chosen.contains(asked)) {
+                throw new ConfigException("Stream " + params.get("stream") + " does not cover tenant '" + asked
+                        + "' (unknown, without Harvest credentials, or not in the stream's tenants parameter)");
+            }
+            chosen = List.of(asked);
+        }
+        exchange.getIn().setBody(chosen);
+    }
+
+    /** Second step, per tenant. */
+    public void run(Exchange exchange) throws Exception {
+        String tenantId = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
+        Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
+        Map<String, String> params = parameters(route);
+        StreamDefinition def = StreamDefinition.from(params);
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new ConfigException("Unknown tenant '" + tenantId + "'"));
+        StreamSync.Result result = sync.run(tenant, def);
+        if (!result.skipped()) {
+            sweep.sweepIfDue(tenant, def, Long.parseLong(params.getOrDefault("sweepHours", "24")));
+        }
+        exchange.getIn().setBody(result);
+    }
+
+    private static boolean covers(String list, String tenant) {
+        return list.equals("all") || Arrays.stream(list.split(",")).map(String::trim).anyMatch(tenant::equals);
+    }
+}

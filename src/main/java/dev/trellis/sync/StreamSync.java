@@ -1,0 +1,214 @@
+package dev.trellis.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.config.Tenant;
+import dev.trellis.greenhouse.GreenhouseException;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one stream for one tenant: reads the closed window {@code updated_at=gte|watermark-lookback|lte|now-lag}
+ * page by page through the gateway, following {@code next} links verbatim, upserts each page in the same
+ * transaction that records the next link, and advances the watermark only with the last page. A run stopped at any
+ * point resumes from the recorded link; an expired cursor restarts the window (upserts make that harmless). A
+ * PostgreSQL advisory lock keeps two instances from running the same stream at once.
+ */
+public final class StreamSync {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSync.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    /** What a run did; {@code skipped} when another instance was already running the stream. */
+    public record Result(boolean skipped, int pages, long fetched, long written, long unchanged, long deleted) {
+    }
+
+    private final DataSource dataSource;
+    private final GreenhouseGateway gateway;
+    private final SyncTable tables;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
+            MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.gateway = gateway;
+        this.tables = tables;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    public Result run(Tenant tenant, StreamDefinition def) throws Exception {
+        tables.ensure(def);
+        try (Connection c = dataSource.getConnection()) {
+            if (!lock(c, "sync", tenant.id(), def.stream(), true)) {
+                LOG.info("Stream {} of tenant {} is already running on another instance; skipped", def.stream(), tenant.id());
+                return new Result(true, 0, 0, 0, 0, 0);
+            }
+            try {
+                return incremental(c, tenant, def);
+            } finally {
+                lock(c, "sync", tenant.id(), def.stream(), false);
+            }
+        }
+    }
+
+    private Result incremental(Connection c, Tenant tenant, StreamDefinition def) throws Exception {
+        StreamState state = StreamState.load(c, tenant.id(), def.stream());
+        Instant from;
+        Instant to;
+        String url;
+        long runId;
+        if (state.inProgress()) {
+            from = state.windowStart();
+            to = state.windowEnd();
+            url = state.nextUrl();
+            runId = state.runId() != null ? state.runId() : SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to);
+            LOG.info("Stream {} of tenant {}: resuming the window {} .. {} where it stopped", def.stream(), tenant.id(),
+                    from == null ? "start" : from, to);
+        } else {
+            to = clock.instant().minus(def.lag()).truncatedTo(ChronoUnit.SECONDS);
+            from = state.watermark() != null ? state.watermark().minus(def.lookback()) : def.backfillFrom().orElse(null);
+            url = firstUrl(def, from, to);
+            runId = SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to);
+            try (PreparedStatement ps = c.prepareStatement("update sync_stream set window_start = ?, window_end = ?, "
+                    + "next_url = ?, run_id = ? where tenant = ? and stream = ?")) {
+                ps.setTimestamp(1, StreamState.ts(from));
+                ps.setTimestamp(2, StreamState.ts(to));
+                ps.setString(3, url);
+                ps.setLong(4, runId);
+                ps.setString(5, tenant.id());
+                ps.setString(6, def.stream());
+                ps.executeUpdate();
+            }
+        }
+        String first = firstUrl(def, from, to);
+        long sub = tenant.harvest().orElseThrow().userId();
+        SyncRuns.Counts counts = new SyncRuns.Counts();
+        long started = System.nanoTime();
+        long lastProgress = started;
+        try {
+            while (true) {
+                GreenhouseGateway.Answer answer;
+                try {
+                    answer = gateway.get(tenant, sub, url);
+                } catch (GreenhouseException e) {
+                    if (e.status() == 422 && !url.equals(first)) {
+                        // the saved cursor expired or was refused: read the window again from its start
+                        LOG.warn("Stream {} of tenant {}: cursor refused ({}); restarting the window", def.stream(),
+                                tenant.id(), e.getMessage());
+                        url = first;
+                        continue;
+                    }
+                    throw e;
+                }
+                JsonNode records = answer.body();
+                if (records == null || !records.isArray()) {
+                    throw new GreenhouseException(answer.status(), true, "GET /v3/" + def.resource() + " for tenant "
+                            + tenant.id() + " answered " + (records == null ? "nothing" : records.getNodeType())
+                            + " instead of a list of records");
+                }
+                Optional<String> next = answer.next();
+                int written;
+                c.setAutoCommit(false);
+                try {
+                    written = tables.upsert(c, def, tenant.id(), records, def.deletedRecords());
+                    SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
+                    if (next.isPresent()) {
+                        saveNext(c, tenant.id(), def.stream(), next.get());
+                    } else {
+                        complete(c, tenant.id(), def.stream(), to);
+                        SyncRuns.finish(c, runId, "done", null);
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                counts.pages++;
+                counts.fetched += records.size();
+                counts.written += written;
+                counts.unchanged += records.size() - written;
+                count(tenant.id(), def.stream(), records.size(), written);
+                if (System.nanoTime() - lastProgress > PROGRESS_EVERY.toNanos()) {
+                    lastProgress = System.nanoTime();
+                    double seconds = (lastProgress - started) / 1e9;
+                    LOG.info("Stream {} of tenant {}: {} pages, {} records ({} written), {} records/s, {} s", def.stream(),
+                            tenant.id(), counts.pages, counts.fetched, counts.written,
+                            Math.round(counts.fetched / seconds), Math.round(seconds));
+                }
+                if (next.isEmpty()) {
+                    break;
+                }
+                url = next.get();
+            }
+        } catch (Exception e) {
+            SyncRuns.finish(c, runId, "failed", e.getMessage());
+            throw e;
+        }
+        LOG.info("Stream {} of tenant {}: window to {} done: {} pages, {} records, {} written, {} unchanged in {} ms",
+                def.stream(), tenant.id(), to, counts.pages, counts.fetched, counts.written, counts.unchanged,
+                (System.nanoTime() - started) / 1_000_000);
+        return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0);
+    }
+
+    static String firstUrl(StreamDefinition def, Instant from, Instant to) {
+        String window = (from == null ? "" : "gte|" + from + "|") + "lte|" + to;
+        return "/v3/" + def.resource() + "?per_page=" + def.perPage() + "&updated_at="
+                + URLEncoder.encode(window, StandardCharsets.UTF_8) + (def.query().isEmpty() ? "" : "&" + def.query());
+    }
+
+    private static void saveNext(Connection c, String tenant, String stream, String next) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update sync_stream set next_url = ? where tenant = ? and stream = ?")) {
+            ps.setString(1, next);
+            ps.setString(2, tenant);
+            ps.setString(3, stream);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void complete(Connection c, String tenant, String stream, Instant watermark) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update sync_stream set watermark = ?, window_start = null, "
+                + "window_end = null, next_url = null, run_id = null where tenant = ? and stream = ?")) {
+            ps.setTimestamp(1, StreamState.ts(watermark));
+            ps.setString(2, tenant);
+            ps.setString(3, stream);
+            ps.executeUpdate();
+        }
+    }
+
+    private void count(String tenant, String stream, long fetched, long written) {
+        meters.counter("trellis.sync.records", "tenant", tenant, "stream", stream, "outcome", "fetched").increment(fetched);
+        meters.counter("trellis.sync.records", "tenant", tenant, "stream", stream, "outcome", "written").increment(written);
+        meters.counter("trellis.sync.records", "tenant", tenant, "stream", stream, "outcome", "unchanged")
+                .increment(fetched - written);
+        meters.counter("trellis.sync.pages", "tenant", tenant, "stream", stream).increment();
+    }
+
+    /** Takes or releases the session-level advisory lock of (kind, tenant, stream) on this connection. */
+    static boolean lock(Connection c, String kind, String tenant, String stream, boolean take) throws SQLException {
+        String fn = take ? "pg_try_advisory_lock" : "pg_advisory_unlock";
+        try (PreparedStatement ps = c.prepareStatement("select " + fn + "(hashtext(?))")) {
+            ps.setString(1, kind + "/" + tenant + "/" + stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
