@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.hub.HubHeaders;
+import dev.trellis.hub.RouteInvoker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
 
 /** Sends a dead letter's original message into the route where it failed, through that route's error handling. */
 public final class DeadLetterReplayer {
@@ -36,22 +35,20 @@ public final class DeadLetterReplayer {
         if (letter.status() != DeadLetter.Status.open) {
             throw new NotReplayable("Dead letter " + letter.id() + " is " + letter.status() + ", only open ones can be replayed");
         }
-        Route route = context.getRoute(letter.routeId());
-        if (route == null || context.getRouteController().getRouteStatus(letter.routeId()) != ServiceStatus.Started) {
-            throw new NotReplayable("Route " + letter.routeId() + " of dead letter " + letter.id() + " is not running");
-        }
-        Exchange exchange = route.getEndpoint().createExchange();
-        letter.headers().forEach((name, value) -> {
-            if (!SecretMasker.MASK.equals(value) && !name.startsWith("Camel")) {
-                exchange.getIn().setHeader(name, value);
-            }
-        });
-        exchange.getIn().setBody(body(letter));
-        exchange.setProperty(HubHeaders.REPLAY_OF, letter.id());
+        Object body = body(letter);
+        Exchange exchange;
         try {
-            route.getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+            exchange = RouteInvoker.invoke(context, letter.routeId(), ex -> {
+                letter.headers().forEach((name, value) -> {
+                    if (!SecretMasker.MASK.equals(value) && !name.startsWith("Camel")) {
+                        ex.getIn().setHeader(name, value);
+                    }
+                });
+                ex.getIn().setBody(body);
+                ex.setProperty(HubHeaders.REPLAY_OF, letter.id());
+            });
+        } catch (RouteInvoker.RouteNotRunning e) {
+            throw new NotReplayable(e.getMessage() + ": dead letter " + letter.id() + " cannot be replayed now");
         }
         boolean failedAgain = exchange.getProperty(HubHeaders.DEAD_LETTER_ID) != null || exchange.getException() != null;
         if (!failedAgain) {

@@ -5,6 +5,7 @@ import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
+import dev.trellis.sync.StreamRoutes;
 import dev.trellis.sync.StreamTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,7 @@ public final class Hub {
         main.configure().addRoutesBuilder(new ErrorChannel());
         main.configure().addRoutesBuilder(new DeadLetterRoutes());
         main.configure().addRoutesBuilder(new StreamTemplate());
+        main.configure().addRoutesBuilder(new StreamRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

@@ -19,6 +19,7 @@ import dev.trellis.greenhouse.TokenCache;
 import dev.trellis.health.DatabaseHealthCheck;
 import dev.trellis.sync.IdSweep;
 import dev.trellis.sync.QuartzCluster;
+import dev.trellis.sync.StreamApi;
 import dev.trellis.sync.StreamRunner;
 import dev.trellis.sync.StreamSync;
 import dev.trellis.sync.SyncTable;
@@ -111,6 +112,8 @@ public final class HubConfiguration implements CamelConfiguration {
                 Clock.systemUTC(), meters);
         registry.bind(StreamRunner.BEAN, new StreamRunner(tenantRegistry, sync,
                 new IdSweep(database.dataSource(), gateway, Clock.systemUTC())));
+        registry.bind("streamApi", new StreamApi(context, database.dataSource(), tenantRegistry, new JsonResponse(masker),
+                context.getExecutorServiceManager().newThreadPool(this, "stream-run-now", 1, 4), Clock.systemUTC()));
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(database.dataSource()));

@@ -1,0 +1,189 @@
+package dev.trellis.sync;
+
+import dev.trellis.api.ApiException;
+import dev.trellis.api.JsonResponse;
+import dev.trellis.config.Tenant;
+import dev.trellis.config.Tenants;
+import dev.trellis.hub.HubHeaders;
+import dev.trellis.hub.RouteInvoker;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.quartz.CronExpression;
+
+/** {@code /api/streams}: every stream of every tenant with its watermark, lag, last and next run; run now; reset. */
+public final class StreamApi {
+    private final CamelContext context;
+    private final DataSource dataSource;
+    private final Tenants tenants;
+    private final JsonResponse response;
+    private final ExecutorService runs;
+    private final Clock clock;
+
+    public StreamApi(CamelContext context, DataSource dataSource, Tenants tenants, JsonResponse response,
+            ExecutorService runs, Clock clock) {
+        this.context = context;
+        this.dataSource = dataSource;
+        this.tenants = tenants;
+        this.response = response;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    /** A stream route and the tenant it serves. */
+    record Target(Route route, Map<String, String> params, Tenant tenant) {
+        String stream() {
+            return params.get("stream");
+        }
+    }
+
+    /** Every (stream, tenant) pair the hub runs. */
+    List<Target> targets() {
+        List<Target> out = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            Map<String, String> params = StreamRunner.parameters(route);
+            if (!params.containsKey("stream")) {
+                continue;
+            }
+            for (Tenant tenant : tenants.all()) {
+                String covered = params.getOrDefault("tenants", "all");
+                if (tenant.harvest().isPresent() && (covered.equals("all") || List.of(covered.split(",")).contains(tenant.id()))) {
+                    out.add(new Target(route, params, tenant));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void list(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            String tenant = ex.getIn().getHeader("tenant", String.class);
+            String stream = ex.getIn().getHeader("stream", String.class);
+            List<Map<String, Object>> items = new ArrayList<>();
+            try (Connection c = dataSource.getConnection()) {
+                for (Target t : targets()) {
+                    if ((tenant == null || tenant.equals(t.tenant().id())) && (stream == null || stream.equals(t.stream()))) {
+                        items.add(describe(c, t));
+                    }
+                }
+            }
+            return Map.of("streams", items);
+        });
+    }
+
+    public void syncNow(Exchange exchange) {
+        response.answer(exchange, 202, ex -> {
+            Target t = find(ex);
+            runs.submit(() -> RouteInvoker.invoke(context, t.route().getRouteId(),
+                    run -> run.getIn().setHeader(HubHeaders.TENANT, t.tenant().id())));
+            return Map.of("accepted", true, "tenant", t.tenant().id(), "stream", t.stream(),
+                    "status", "/api/streams?tenant=" + t.tenant().id() + "&stream=" + t.stream());
+        });
+    }
+
+    public void reset(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            Target t = find(ex);
+            try (Connection c = dataSource.getConnection()) {
+                if (!StreamSync.lock(c, "sync", t.tenant().id(), t.stream(), true)) {
+                    throw ApiException.conflict("Stream " + t.stream() + " of tenant " + t.tenant().id()
+                            + " is running; reset it when the run is over");
+                }
+                try (PreparedStatement ps = c.prepareStatement("update sync_stream set watermark = null, "
+                        + "window_start = null, window_end = null, next_url = null, run_id = null "
+                        + "where tenant = ? and stream = ?")) {
+                    ps.setString(1, t.tenant().id());
+                    ps.setString(2, t.stream());
+                    ps.executeUpdate();
+                } finally {
+                    StreamSync.lock(c, "sync", t.tenant().id(), t.stream(), false);
+                }
+                return describe(c, t);
+            }
+        });
+    }
+
+    private Target find(Exchange ex) {
+        String tenant = ex.getIn().getHeader("tenant", String.class);
+        String stream = ex.getIn().getHeader("stream", String.class);
+        if (tenants.find(tenant).isEmpty()) {
+            throw ApiException.notFound("Unknown tenant '" + tenant + "'");
+        }
+        return targets().stream().filter(t -> t.tenant().id().equals(tenant) && t.stream().equals(stream)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("Tenant " + tenant + " has no stream '" + stream + "'"));
+    }
+
+    private Map<String, Object> describe(Connection c, Target t) throws SQLException {
+        StreamState state = StreamState.load(c, t.tenant().id(), t.stream());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", t.tenant().id());
+        m.put("stream", t.stream());
+        m.put("route", t.route().getRouteId());
+        m.put("schedule", t.params().get("schedule"));
+        m.put("watermark", str(state.watermark()));
+        m.put("lagSeconds", state.watermark() == null ? null : Duration.between(state.watermark(), clock.instant()).toSeconds());
+        m.put("running", state.inProgress());
+        m.put("paused", state.pausedReason());
+        m.put("lastSweepAt", str(state.lastSweepAt()));
+        m.put("nextRun", nextRun(t.params().get("schedule")));
+        m.put("lastRun", lastRun(c, t.tenant().id(), t.stream()));
+        return m;
+    }
+
+    private String nextRun(String cron) {
+        try {
+            Date next = new CronExpression(cron).getNextValidTimeAfter(Date.from(clock.instant()));
+            return next == null ? null : next.toInstant().toString();
+        } catch (ParseException e) {
+            return "invalid schedule: " + e.getMessage();
+        }
+    }
+
+    private static Map<String, Object> lastRun(Connection c, String tenant, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select id, kind, started_at, ended_at, status, pages, fetched, "
+                + "written, unchanged, deleted, error, window_start, window_end from sync_run "
+                + "where tenant = ? and stream = ? order by id desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", rs.getLong(1));
+                m.put("kind", rs.getString(2));
+                m.put("startedAt", str(StreamState.instant(rs, 3)));
+                m.put("endedAt", str(StreamState.instant(rs, 4)));
+                m.put("status", rs.getString(5));
+                m.put("pages", rs.getInt(6));
+                m.put("fetched", rs.getLong(7));
+                m.put("written", rs.getLong(8));
+                m.put("unchanged", rs.getLong(9));
+                m.put("deleted", rs.getLong(10));
+                m.put("error", rs.getString(11));
+                m.put("windowStart", str(StreamState.instant(rs, 12)));
+                m.put("windowEnd", str(StreamState.instant(rs, 13)));
+                return m;
+            }
+        }
+    }
+
+    private static String str(Instant i) {
+        return i == null ? null : i.toString();
+    }
+}
