@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code run} (the default) and the tools around the hub. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, versionProvider = Trellis.Version.class,
         description = "Integration hub between Greenhouse and your systems.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, dev.trellis.sandbox.SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class Trellis implements Runnable {
 
     public static void main(String[] args) {
