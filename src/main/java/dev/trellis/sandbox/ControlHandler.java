@@ -1,0 +1,220 @@
+package dev.trellis.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The control API under {@code /_sandbox/} (not part of Greenhouse, no auth): the truth to compare against (counts,
+ * deleted ids, request counters), faults, clock, churn, record changes, extra credentials and webhook targets.
+ * Paths are listed in docs/sandbox.md.
+ */
+final class ControlHandler implements Handler {
+    private final Sandbox sandbox;
+
+    ControlHandler(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    @Override
+    public Reply handle(SandboxRequest req) {
+        String path = req.path.replaceAll("/+$", "");
+        String[] p = path.substring(1).split("/");
+        String route = req.method + " " + (p.length > 1 ? p[1] : "");
+        switch (route) {
+            case "GET info":
+                return Reply.json(200, info());
+            case "GET state":
+                return Reply.json(200, state(true));
+            case "GET counts":
+                return Reply.json(200, state(false).get("counts"));
+            case "GET deleted":
+                return deleted(p);
+            case "GET requests":
+                return Reply.json(200, state(false).get("requests"));
+            case "DELETE requests":
+                sandbox.resetRequestCounts();
+                return Reply.empty(204);
+            case "GET faults":
+                return Reply.json(200, sandbox.faults().toJson());
+            case "PUT faults", "POST faults":
+                sandbox.faults().apply(req.json());
+                return Reply.json(200, sandbox.faults().toJson());
+            case "DELETE faults":
+                sandbox.faults().clear();
+                return Reply.json(200, sandbox.faults().toJson());
+            case "POST tokens":
+                if (p.length == 3 && p[2].equals("expire")) {
+                    return Reply.json(200, Json.object().put("expired", sandbox.expireTokens()));
+                }
+                break;
+            case "POST clock":
+                if (p.length == 3 && p[2].equals("advance")) {
+                    long seconds = number(req.query.get("seconds"), "seconds");
+                    sandbox.advanceClock(Duration.ofSeconds(seconds));
+                    return Reply.json(200, Json.object().put("now", Timeline.iso(sandbox.clock().millis())));
+                }
+                break;
+            case "POST churn": {
+                int n = (int) number(req.query.getOrDefault("changes", "1"), "changes");
+                ArrayNode done = Json.array();
+                sandbox.churn(n).forEach(done::add);
+                return Reply.json(200, Json.object().set("changes", done));
+            }
+            case "POST records", "DELETE records":
+                return records(req, p);
+            case "POST credentials":
+                return credentials(req);
+            case "GET webhooks":
+                return Reply.json(200, webhooks());
+            case "POST webhooks":
+                sandbox.webhooks().addTarget(text(req.json(), "url"));
+                return Reply.json(200, webhooks());
+            case "DELETE webhooks":
+                sandbox.webhooks().removeTarget(req.query.getOrDefault("url", ""));
+                return Reply.json(200, webhooks());
+            default:
+                break;
+        }
+        throw ApiException.of(404, Json.errors("Unknown control path: " + req.method + " " + req.path
+                + " (see docs/sandbox.md)"));
+    }
+
+    private static long number(String v, String name) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw ApiException.of(422, Json.errors(name + " must be an integer"));
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        if (!body.hasNonNull(field)) {
+            throw ApiException.of(422, Json.errors(field + " is required"));
+        }
+        return body.get(field).asText();
+    }
+
+    private ObjectNode info() {
+        SandboxCredentials c = sandbox.credentials();
+        ObjectNode o = Json.object();
+        o.put("base_url", c.baseUrl());
+        o.put("token_url", c.tokenUrl());
+        o.put("harvest_base_url", c.harvestBaseUrl());
+        o.put("ingestion_base_url", c.ingestionBaseUrl());
+        o.put("job_board_base_url", c.jobBoardBaseUrl());
+        o.put("client_id", c.clientId());
+        o.put("client_secret", c.clientSecret());
+        o.put("site_admin_user_id", c.siteAdminUserId());
+        o.put("non_admin_user_id", c.nonAdminUserId());
+        o.put("service_account_user_id", c.serviceAccountUserId());
+        o.put("partner_api_key", c.partnerApiKey());
+        o.put("partner_user_email", c.partnerUserEmail());
+        o.put("basic_user_email", c.basicUserEmail());
+        o.put("deactivated_user_email", c.deactivatedUserEmail());
+        o.put("job_board_token", c.jobBoardToken());
+        o.put("job_board_api_key", c.jobBoardApiKey());
+        o.put("webhook_secret", c.webhookSecret());
+        o.put("seed", sandbox.settings().seed());
+        ObjectNode sizes = o.putObject("sizes");
+        sandbox.settings().sizes().forEach((r, n) -> sizes.put(r.path(), n));
+        return o;
+    }
+
+    private ObjectNode state(boolean withFaults) {
+        SandboxState s = sandbox.state();
+        ObjectNode o = Json.object();
+        ObjectNode counts = o.putObject("counts");
+        s.counts().forEach((r, n) -> counts.put(r.path(), n));
+        ObjectNode deleted = o.putObject("deleted");
+        s.deletedIds().forEach((r, ids) -> {
+            ArrayNode a = deleted.putArray(r.path());
+            ids.forEach(a::add);
+        });
+        ObjectNode requests = o.putObject("requests");
+        s.requestCounts().forEach(requests::put);
+        if (withFaults) {
+            o.set("faults", sandbox.faults().toJson());
+        }
+        return o;
+    }
+
+    private Reply deleted(String[] p) {
+        SandboxState s = sandbox.state();
+        if (p.length == 3) {
+            Resource r = resource(p[2]);
+            ArrayNode a = Json.array();
+            s.deleted(r).forEach(a::add);
+            return Reply.json(200, a);
+        }
+        return Reply.json(200, state(false).get("deleted"));
+    }
+
+    private static Resource resource(String path) {
+        Resource r = Resource.fromPath(path);
+        if (r == null) {
+            throw ApiException.of(404, Json.errors("Unknown resource: " + path));
+        }
+        return r;
+    }
+
+    private Reply records(SandboxRequest req, String[] p) {
+        // /_sandbox/records/{resource}/{id}[/touch]
+        if (p.length < 4) {
+            throw ApiException.of(404, Json.errors("Use /_sandbox/records/{resource}/{id}"));
+        }
+        Resource r = resource(p[2]);
+        long id = number(p[3], "id");
+        if (req.method.equals("DELETE") && p.length == 4) {
+            Map<Resource, List<Long>> deleted = sandbox.delete(r, id);
+            if (deleted.isEmpty()) {
+                throw ApiException.of(404, Json.errors(r.path() + " " + id + " not found"));
+            }
+            ObjectNode o = Json.object();
+            deleted.forEach((res, ids) -> {
+                ArrayNode a = o.putArray(res.path());
+                ids.forEach(a::add);
+            });
+            return Reply.json(200, o);
+        }
+        if (req.method.equals("POST") && p.length == 5 && p[4].equals("touch")) {
+            JsonNode rec = sandbox.touch(r, id);
+            if (rec == null) {
+                throw ApiException.of(404, Json.errors(r.path() + " " + id + " not found"));
+            }
+            return Reply.json(200, rec);
+        }
+        throw ApiException.of(404, Json.errors("Use DELETE /_sandbox/records/{resource}/{id} or POST .../touch"));
+    }
+
+    private Reply credentials(SandboxRequest req) {
+        JsonNode body = req.json();
+        Set<String> scopes = new TreeSet<>();
+        if (!body.path("scopes").isArray()) {
+            throw ApiException.of(422, Json.errors("scopes must be an array of scope names"));
+        }
+        body.get("scopes").forEach(s -> scopes.add(s.asText()));
+        ClientCredentials c = sandbox.createClient(scopes);
+        ObjectNode o = Json.object().put("client_id", c.clientId()).put("client_secret", c.clientSecret());
+        ArrayNode a = o.putArray("scopes");
+        c.scopes().stream().sorted().forEach(a::add);
+        return Reply.json(201, o);
+    }
+
+    private ObjectNode webhooks() {
+        ObjectNode o = Json.object();
+        ArrayNode targets = o.putArray("targets");
+        sandbox.webhooks().targets().forEach(targets::add);
+        ArrayNode deliveries = o.putArray("deliveries");
+        for (WebhookEmitter.Delivery d : sandbox.webhooks().deliveries()) {
+            deliveries.addObject().put("event_id", d.eventId()).put("action", d.action()).put("url", d.url())
+                    .put("attempts", d.attempts()).put("state", d.state()).put("last_status", d.lastStatus());
+        }
+        return o;
+    }
+}

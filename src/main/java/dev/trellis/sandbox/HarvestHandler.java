@@ -1,0 +1,159 @@
+package dev.trellis.sandbox;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Harvest v3 under {@code /v3/} (§5): bearer token check (401), per-credential 30-second rate window with its headers
+ * on every authenticated answer (429 + Retry-After), scopes (403 naming the scope), the Site Admin rule for list
+ * reads, cursor paging, filters, and the writes of §5.10 (delegated to {@link HarvestWrites}).
+ */
+final class HarvestHandler implements Handler {
+    private final TokenIssuer issuer;
+    private final RateWindow window;
+    private final Organisation org;
+    private final Pager pager;
+    private final CursorCodec cursors;
+    private final HarvestWrites writes;
+    private final Map<Resource, Set<String>> knownFields = new EnumMap<>(Resource.class);
+
+    HarvestHandler(TokenIssuer issuer, RateWindow window, Organisation org, CursorCodec cursors,
+            HarvestWrites writes) {
+        this.issuer = issuer;
+        this.window = window;
+        this.org = org;
+        this.pager = new Pager(org);
+        this.cursors = cursors;
+        this.writes = writes;
+        for (Resource r : Resource.values()) {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            org.generator().generate(r, 1).fieldNames().forEachRemaining(names::add);
+            knownFields.put(r, names);
+        }
+    }
+
+    @Override
+    public Reply handle(SandboxRequest req) {
+        TokenIssuer.Token token = issuer.check(req.header("Authorization"));
+        if (token == null) {
+            return Reply.json(401, Json.errors("Invalid, expired or missing access token"))
+                    .header("WWW-Authenticate", "Bearer realm=\"greenhouse\", error=\"invalid_token\"");
+        }
+        RateWindow.Outcome rate = null;
+        if (window.enabled()) {
+            rate = window.take(token.client().clientId());
+            if (!rate.allowed()) {
+                return rate.addHeaders(Reply.json(429, Json.errors("Rate limit exceeded; retry after "
+                        + rate.retryAfterSeconds() + " seconds")));
+            }
+        }
+        Reply reply;
+        try {
+            reply = route(req, token);
+        } catch (ApiException e) {
+            reply = e.reply;
+        }
+        return rate == null ? reply : rate.addHeaders(reply);
+    }
+
+    private Reply route(SandboxRequest req, TokenIssuer.Token token) {
+        String[] parts = req.path.substring("/v3/".length()).split("/");
+        String collection = parts[0];
+        if (parts.length == 1 && req.method.equals("GET")) {
+            Resource r = Resource.fromPath(collection);
+            if (r != null) {
+                return list(r, req, token);
+            }
+        }
+        if (collection.equals("notes") && parts.length == 1 && req.method.equals("POST")) {
+            return writes.createNote(req, token);
+        }
+        if (collection.equals("interviews")) {
+            if (parts.length == 1 && req.method.equals("POST")) {
+                return writes.createInterview(req, token);
+            }
+            if (parts.length == 2 && req.method.equals("PATCH")) {
+                return writes.updateInterview(req, token, id(parts[1]));
+            }
+            if (parts.length == 2 && req.method.equals("DELETE")) {
+                return writes.deleteInterview(token, id(parts[1]));
+            }
+        }
+        // no /{collection}/{id} GETs in v3: single records are read with ?ids= (§5.7)
+        return Reply.json(404, Json.object().put("message", "Resource not found"));
+    }
+
+    private static long id(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.of(404, Json.object().put("message", "Resource not found"));
+        }
+    }
+
+    static void requireScope(TokenIssuer.Token token, String scope) {
+        if (!token.client().scopes().contains(scope)) {
+            throw ApiException.harvest(403, "Missing required scope: " + scope);
+        }
+    }
+
+    private boolean isSiteAdmin(Long sub) {
+        if (sub == null) {
+            return false;
+        }
+        long index = org.table(Resource.USERS).indexOf(sub);
+        return index > 0 && org.generator().isSiteAdmin(index) && !org.generator().isDeactivated(index);
+    }
+
+    private Reply list(Resource r, SandboxRequest req, TokenIssuer.Token token) {
+        requireScope(token, r.listScope());
+        if (!isSiteAdmin(token.subUserId())) {
+            throw ApiException.harvest(403, "List endpoints require the token's user (sub) to be a Site Admin; "
+                    + (token.subUserId() == null ? "this token has no sub (integration service user)"
+                    : "user " + token.subUserId() + " is not a Site Admin"));
+        }
+        ListQuery q;
+        long below = Long.MAX_VALUE;
+        if (req.query.containsKey("cursor")) {
+            if (req.query.size() > 1) {
+                throw ApiException.harvest(422, "When passing a cursor, do not include other query params.");
+            }
+            CursorCodec.State s = cursors.decode(req.query.get("cursor"), r.path());
+            q = ListQuery.parse(r, s.params(), s.perPage(), org.generator(), knownFields.get(r));
+            below = s.lastId();
+        } else {
+            q = ListQuery.parse(r, req.query, 0, org.generator(), knownFields.get(r));
+        }
+        Pager.Page page = pager.page(q, below);
+        ArrayNode body = Json.array();
+        for (ObjectNode rec : page.records()) {
+            body.add(q.project(rec));
+        }
+        Reply reply = Reply.json(200, body);
+        if (page.hasMore()) {
+            String cursor = cursors.encode(new CursorCodec.State(r.path(), q.params, q.perPage, page.lastId()));
+            reply.header("Link", "<" + req.origin() + "/v3/" + r.path() + "?cursor=" + cursor + ">; rel=\"next\"");
+        }
+        return reply;
+    }
+
+    /** Ids of every record of a resource (for tests' own checks); uses the same paging as the API. */
+    List<Long> allIds(Resource r, Map<String, String> params) {
+        ListQuery q = ListQuery.parse(r, params, ListQuery.MAX_PER_PAGE, org.generator(), knownFields.get(r));
+        List<Long> ids = new ArrayList<>();
+        long below = Long.MAX_VALUE;
+        while (true) {
+            Pager.Page p = pager.page(q, below);
+            p.records().forEach(rec -> ids.add(rec.get("id").asLong()));
+            if (!p.hasMore()) {
+                return ids;
+            }
+            below = p.lastId();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.trellis.sandbox;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trellis sandbox}: runs the Greenhouse emulator until killed. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = {"Run a Greenhouse emulator (Harvest v3 + OAuth token endpoint, Candidate Ingestion, Job Board,",
+            "webhooks) with a deterministic organisation. See docs/sandbox.md."})
+public final class SandboxCommand implements Callable<Integer> {
+
+    @Option(names = "--port", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    int port = 8089;
+
+    @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    String host = "127.0.0.1";
+
+    @Option(names = "--seed", description = "Seed of the generated organisation. Default: ${DEFAULT-VALUE}.")
+    long seed = 42;
+
+    @Option(names = "--candidates", description = "Number of candidates. Default: ${DEFAULT-VALUE}.")
+    long candidates = 10_000;
+
+    @Option(names = "--users", description = "Number of users (default: candidates/200, 12..20000).")
+    Long users;
+
+    @Option(names = "--jobs", description = "Number of jobs (default: candidates/100, 5..50000).")
+    Long jobs;
+
+    @Option(names = "--applications", description = "Number of applications (default: 1.3 x candidates).")
+    Long applications;
+
+    @Option(names = "--interviews", description = "Number of interviews (default: 0.6 x applications).")
+    Long interviews;
+
+    @Option(names = "--notes", description = "Number of notes (default: 1.5 x candidates).")
+    Long notes;
+
+    @Option(names = "--rate-limit", description = "Harvest requests per credential per 30 s window; 0 = off. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int rateLimit = 75;
+
+    @Option(names = "--token-rate-limit", description = "Token requests per client per 60 s window; 0 = off. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int tokenRateLimit = 30;
+
+    @Option(names = "--token-ttl", description = "Access token lifetime in seconds. Default: ${DEFAULT-VALUE}.")
+    long tokenTtl = 3600;
+
+    @Option(names = "--cursor-ttl", description = "Paging cursor lifetime in seconds. Default: ${DEFAULT-VALUE}.")
+    long cursorTtl = 900;
+
+    @Option(names = "--churn", description = "Changes per minute (updates, creations, deletions). Default: ${DEFAULT-VALUE}.")
+    int churn = 0;
+
+    @Option(names = "--webhook-url", description = "Webhook target URL (repeatable).")
+    List<String> webhookUrls = new ArrayList<>();
+
+    @Option(names = "--webhook-retry-seconds", split = ",",
+            description = "Waits between webhook attempts, in seconds (default: Greenhouse's 60,900,3600,7200,14400,28800).")
+    List<Long> webhookRetrySeconds;
+
+    @Option(names = "--threads", description = "HTTP worker threads. Default: ${DEFAULT-VALUE}.")
+    int threads = 8;
+
+    @Override
+    public Integer call() throws Exception {
+        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).candidates(candidates)
+                .rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
+                .cursorTtl(Duration.ofSeconds(cursorTtl)).churnPerMinute(churn).threads(threads);
+        if (users != null) {
+            b.size(Resource.USERS, users);
+        }
+        if (jobs != null) {
+            b.size(Resource.JOBS, jobs);
+        }
+        if (applications != null) {
+            b.size(Resource.APPLICATIONS, applications);
+        }
+        if (interviews != null) {
+            b.size(Resource.INTERVIEWS, interviews);
+        }
+        if (notes != null) {
+            b.size(Resource.NOTES, notes);
+        }
+        webhookUrls.forEach(b::webhookUrl);
+        if (webhookRetrySeconds != null) {
+            b.webhookRetryDelays(webhookRetrySeconds.stream().map(Duration::ofSeconds).toList());
+        }
+        Sandbox sandbox = Sandbox.start(b.build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.stop();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+        print(sandbox, System.out);
+        stopped.await();
+        return 0;
+    }
+
+    static void print(Sandbox sandbox, PrintStream out) {
+        SandboxCredentials c = sandbox.credentials();
+        out.println("Greenhouse sandbox ready (seed " + sandbox.settings().seed() + ", "
+                + sandbox.settings().size(Resource.CANDIDATES) + " candidates)");
+        out.println("  base URL              " + c.baseUrl());
+        out.println("  token endpoint        " + c.tokenUrl());
+        out.println("  Harvest v3            " + c.harvestBaseUrl());
+        out.println("  Candidate Ingestion   " + c.ingestionBaseUrl());
+        out.println("  Job Board             " + c.jobBoardBaseUrl());
+        out.println("  control               " + c.baseUrl() + "/_sandbox/info");
+        out.println("  client id             " + c.clientId());
+        out.println("  client secret         " + c.clientSecret() + "   (all scopes)");
+        out.println("  Site Admin user id    " + c.siteAdminUserId() + "   (use as sub for list reads)");
+        out.println("  non-admin user id     " + c.nonAdminUserId());
+        out.println("  partner API key       " + c.partnerApiKey());
+        out.println("  partner user e-mail   " + c.partnerUserEmail() + "   (On-Behalf-Of)");
+        out.println("  job board token       " + c.jobBoardToken());
+        out.println("  job board API key     " + c.jobBoardApiKey());
+        out.println("  webhook secret        " + c.webhookSecret());
+        out.println("  rate limit            " + (sandbox.settings().rateLimit() == 0 ? "off"
+                : sandbox.settings().rateLimit() + " requests / 30 s per credential"));
+        out.println("Press Ctrl+C to stop.");
+        out.flush();
+    }
+}

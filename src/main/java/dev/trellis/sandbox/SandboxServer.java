@@ -1,0 +1,216 @@
+package dev.trellis.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP server: routes by path prefix to the API handlers, applies faults (never to {@code /_sandbox}),
+ * counts requests by method, path and status, and writes the answers.
+ */
+final class SandboxServer {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxServer.class);
+    private static final Pattern NUMBER = Pattern.compile("/\\d+(?=/|$)");
+    private static final Pattern BOARD = Pattern.compile("^/v1/boards/[^/]+");
+
+    static {
+        // headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per answer
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    enum Area { TOKEN, HARVEST, PARTNER, BOARD, CONTROL, UNKNOWN }
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final Faults faults;
+    private final RateWindow harvestWindow;
+    private final Map<Area, Handler> handlers;
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+    SandboxServer(String host, int port, int threads, Faults faults, RateWindow harvestWindow,
+            Map<Area, Handler> handlers) throws IOException {
+        this.faults = faults;
+        this.harvestWindow = harvestWindow;
+        this.handlers = handlers;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "sandbox-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::exchange);
+    }
+
+    void start() {
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void stop() {
+        server.stop(0);
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Area area(String path) {
+        if (path.equals("/token")) {
+            return Area.TOKEN;
+        }
+        if (path.startsWith("/v3/")) {
+            return Area.HARVEST;
+        }
+        if (path.startsWith("/v1/partner/")) {
+            return Area.PARTNER;
+        }
+        if (path.startsWith("/v1/boards/")) {
+            return Area.BOARD;
+        }
+        if (path.startsWith("/_sandbox/") || path.equals("/_sandbox")) {
+            return Area.CONTROL;
+        }
+        return Area.UNKNOWN;
+    }
+
+    /** Request counts keyed "METHOD /path/with/{id} STATUS", sorted. */
+    ObjectNode requestCounts() {
+        ObjectNode o = Json.object();
+        new TreeMap<>(counters).forEach((k, v) -> o.put(k, v.sum()));
+        return o;
+    }
+
+    long requestCount(String key) {
+        LongAdder a = counters.get(key);
+        return a == null ? 0 : a.sum();
+    }
+
+    void resetCounts() {
+        counters.clear();
+    }
+
+    private void count(SandboxRequest req, String outcome) {
+        String path = NUMBER.matcher(BOARD.matcher(req.path).replaceFirst("/v1/boards/{board_token}"))
+                .replaceAll("/{id}");
+        counters.computeIfAbsent(req.method + " " + path + " " + outcome, k -> new LongAdder()).increment();
+    }
+
+    private void exchange(HttpExchange ex) {
+        try {
+            SandboxRequest req;
+            try {
+                req = new SandboxRequest(ex);
+            } catch (ApiException e) {
+                send(ex, e.reply, false);
+                return;
+            }
+            Area area = area(req.path);
+            if (area != Area.CONTROL && faults.latencyMillis() > 0) {
+                Thread.sleep(faults.latencyMillis());
+            }
+            Reply reply = faultBefore(area);
+            if (reply == null) {
+                reply = dispatch(area, req);
+            }
+            boolean success = reply.status() >= 200 && reply.status() < 300;
+            boolean write = !req.method.equals("GET") && !req.method.equals("HEAD");
+            if (success && write && (area == Area.HARVEST || area == Area.PARTNER || area == Area.BOARD)) {
+                long hang = faults.takeDrop();
+                if (hang >= 0) {
+                    count(req, "dropped");
+                    if (hang > 0) {
+                        Thread.sleep(hang);
+                    }
+                    // no headers sent: closing the exchange closes the connection without an answer
+                    ex.close();
+                    return;
+                }
+            }
+            boolean truncate = success && area != Area.CONTROL && area != Area.TOKEN && reply.body().length > 1
+                    && faults.takeTruncation();
+            count(req, reply.status() + (truncate ? " truncated" : ""));
+            send(ex, reply, truncate);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ex.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("sandbox exchange failed", e);
+            ex.close();
+        }
+    }
+
+    private Reply faultBefore(Area area) {
+        if (area == Area.HARVEST && faults.takeStorm()) {
+            int retry = faults.stormRetryAfterSeconds();
+            Reply r = Reply.json(429, Json.errors("Rate limit exceeded"));
+            r.header("Retry-After", Integer.toString(retry));
+            if (harvestWindow.enabled()) {
+                r.header("X-RateLimit-Limit", Integer.toString(harvestWindow.limit()));
+                r.header("X-RateLimit-Remaining", "0");
+                r.header("X-RateLimit-Reset", Long.toString(System.currentTimeMillis() / 1000 + retry));
+            }
+            return r;
+        }
+        if ((area == Area.HARVEST || area == Area.PARTNER) && faults.takeServerError()) {
+            return Reply.json(503, Json.errors("Service Unavailable"));
+        }
+        return null;
+    }
+
+    private Reply dispatch(Area area, SandboxRequest req) {
+        Handler h = handlers.get(area);
+        if (h == null) {
+            return Reply.json(404, Json.object().put("message", "Resource not found"));
+        }
+        try {
+            return h.handle(req);
+        } catch (ApiException e) {
+            return e.reply;
+        } catch (RuntimeException e) {
+            LOG.warn("sandbox handler failed for {} {}", req.method, req.path, e);
+            return Reply.json(500, Json.errors("Internal sandbox error: " + e));
+        }
+    }
+
+    private static void send(HttpExchange ex, Reply reply, boolean truncate) throws IOException {
+        reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        byte[] body = reply.body();
+        if (body.length == 0) {
+            ex.sendResponseHeaders(reply.status(), -1);
+            ex.close();
+            return;
+        }
+        ex.sendResponseHeaders(reply.status(), body.length);
+        OutputStream out = ex.getResponseBody();
+        if (truncate) {
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            // closing short of Content-Length makes the server drop the connection: a truncated body
+            ex.close();
+            return;
+        }
+        out.write(body);
+        out.close();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.trellis.sandbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a sandbox is started: network, seed, organisation sizes, limits, churn, webhooks.
+ * Build with {@link #builder()}; every setting has a default (a 1,000-candidate organisation on a free port).
+ */
+public final class SandboxSettings {
+    /** Greenhouse's documented retry waits between the 7 webhook attempts (§8.3). */
+    public static final List<Duration> GREENHOUSE_WEBHOOK_RETRY_DELAYS = List.of(
+            Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(60),
+            Duration.ofMinutes(120), Duration.ofMinutes(240), Duration.ofMinutes(480));
+
+    private final String host;
+    private final int port;
+    private final long seed;
+    private final Map<Resource, Long> sizes;
+    private final int rateLimit;
+    private final int tokenRateLimit;
+    private final Duration tokenTtl;
+    private final Duration cursorTtl;
+    private final int churnPerMinute;
+    private final List<String> webhookUrls;
+    private final List<Duration> webhookRetryDelays;
+    private final Duration webhookTimeout;
+    private final int threads;
+
+    private SandboxSettings(Builder b) {
+        host = b.host;
+        port = b.port;
+        seed = b.seed;
+        sizes = OrgSizes.withDefaults(b.candidates, b.sizes);
+        rateLimit = b.rateLimit;
+        tokenRateLimit = b.tokenRateLimit;
+        tokenTtl = b.tokenTtl;
+        cursorTtl = b.cursorTtl;
+        churnPerMinute = b.churnPerMinute;
+        webhookUrls = List.copyOf(b.webhookUrls);
+        webhookRetryDelays = List.copyOf(b.webhookRetryDelays);
+        webhookTimeout = b.webhookTimeout;
+        threads = b.threads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** 0 means a free port chosen at start. */
+    public int port() {
+        return port;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Number of generated records per resource (before any change). */
+    public long size(Resource r) {
+        return sizes.get(r);
+    }
+
+    public Map<Resource, Long> sizes() {
+        return Collections.unmodifiableMap(sizes);
+    }
+
+    /** Harvest requests per credential per 30-second window; 0 = no limit (and no rate-limit headers). */
+    public int rateLimit() {
+        return rateLimit;
+    }
+
+    /** Token requests per client id per 60-second window; 0 = no limit. */
+    public int tokenRateLimit() {
+        return tokenRateLimit;
+    }
+
+    public Duration tokenTtl() {
+        return tokenTtl;
+    }
+
+    public Duration cursorTtl() {
+        return cursorTtl;
+    }
+
+    public int churnPerMinute() {
+        return churnPerMinute;
+    }
+
+    public List<String> webhookUrls() {
+        return webhookUrls;
+    }
+
+    /** Waits before attempts 2, 3, ...; the attempt count is this list's size + 1. */
+    public List<Duration> webhookRetryDelays() {
+        return webhookRetryDelays;
+    }
+
+    public Duration webhookTimeout() {
+        return webhookTimeout;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Builder with defaults; sizes not set follow ratios of the candidate count (see {@link OrgSizes}). */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private long seed = 42;
+        private long candidates = 1_000;
+        private final Map<Resource, Long> sizes = new EnumMap<>(Resource.class);
+        private int rateLimit = 75;
+        private int tokenRateLimit = 30;
+        private Duration tokenTtl = Duration.ofHours(1);
+        private Duration cursorTtl = Duration.ofMinutes(15);
+        private int churnPerMinute = 0;
+        private final List<String> webhookUrls = new ArrayList<>();
+        private List<Duration> webhookRetryDelays = GREENHOUSE_WEBHOOK_RETRY_DELAYS;
+        private Duration webhookTimeout = Duration.ofSeconds(10);
+        private int threads = 8;
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder candidates(long candidates) {
+            if (candidates < 1) {
+                throw new IllegalArgumentException("candidates must be at least 1");
+            }
+            this.candidates = candidates;
+            return this;
+        }
+
+        /** Overrides the generated count of one resource (candidates included). */
+        public Builder size(Resource resource, long count) {
+            if (count < 1) {
+                throw new IllegalArgumentException(resource.path() + " size must be at least 1");
+            }
+            if (resource == Resource.CANDIDATES) {
+                candidates = count;
+            } else {
+                sizes.put(resource, count);
+            }
+            return this;
+        }
+
+        public Builder rateLimit(int perThirtySeconds) {
+            this.rateLimit = Math.max(0, perThirtySeconds);
+            return this;
+        }
+
+        public Builder tokenRateLimit(int perMinute) {
+            this.tokenRateLimit = Math.max(0, perMinute);
+            return this;
+        }
+
+        public Builder tokenTtl(Duration ttl) {
+            this.tokenTtl = ttl;
+            return this;
+        }
+
+        public Builder cursorTtl(Duration ttl) {
+            this.cursorTtl = ttl;
+            return this;
+        }
+
+        public Builder churnPerMinute(int changes) {
+            this.churnPerMinute = Math.max(0, changes);
+            return this;
+        }
+
+        public Builder webhookUrl(String url) {
+            webhookUrls.add(url);
+            return this;
+        }
+
+        public Builder webhookRetryDelays(List<Duration> delays) {
+            this.webhookRetryDelays = List.copyOf(delays);
+            return this;
+        }
+
+        public Builder webhookTimeout(Duration timeout) {
+            this.webhookTimeout = timeout;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = Math.max(2, threads);
+            return this;
+        }
+
+        public SandboxSettings build() {
+            return new SandboxSettings(this);
+        }
+    }
+}

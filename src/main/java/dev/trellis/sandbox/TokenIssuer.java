@@ -1,0 +1,105 @@
+package dev.trellis.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** OAuth clients and the bearer tokens minted for them (§5.2). */
+final class TokenIssuer {
+    /** A minted token: whose it is, who it acts as (null = the integration service user), when it expires. */
+    record Token(String value, ClientCredentials client, Long subUserId, long issuedAt, long expiresAt) {
+    }
+
+    private final Map<String, ClientCredentials> clients = new ConcurrentHashMap<>();
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final SandboxClock clock;
+    private final long ttlMillis;
+    private final Faults faults;
+
+    TokenIssuer(SandboxClock clock, long ttlMillis, Faults faults) {
+        this.clock = clock;
+        this.ttlMillis = ttlMillis;
+        this.faults = faults;
+    }
+
+    ClientCredentials register(String clientId, String secret, Set<String> scopes) {
+        ClientCredentials c = new ClientCredentials(clientId, secret, scopes);
+        clients.put(clientId, c);
+        return c;
+    }
+
+    ClientCredentials registerRandom(Set<String> scopes) {
+        return register("client-" + hex(8), hex(24), scopes);
+    }
+
+    private String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** The client id presented in a Basic header (even if the secret is wrong), or null. */
+    static String[] basic(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The client whose id and secret match the Basic header, or null. */
+    ClientCredentials authenticate(String authorization) {
+        String[] idSecret = basic(authorization);
+        if (idSecret == null) {
+            return null;
+        }
+        ClientCredentials c = clients.get(idSecret[0]);
+        if (c == null || !MessageDigest.isEqual(c.clientSecret().getBytes(StandardCharsets.UTF_8),
+                idSecret[1].getBytes(StandardCharsets.UTF_8))) {
+            return null;
+        }
+        return c;
+    }
+
+    Token issue(ClientCredentials client, Long sub) {
+        long now = clock.millis();
+        Token t = new Token(hex(32), client, sub, now, now + ttlMillis);
+        tokens.put(t.value(), t);
+        return t;
+    }
+
+    /** The live token of a Bearer header, or null when unknown, expired, or aged out by the early-expiry fault. */
+    Token check(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        Token t = tokens.get(authorization.substring(7).trim());
+        if (t == null) {
+            return null;
+        }
+        long now = clock.millis();
+        long maxAge = faults.tokenMaxAgeMillis();
+        if (now >= t.expiresAt() || (maxAge > 0 && now - t.issuedAt() >= maxAge)) {
+            return null;
+        }
+        return t;
+    }
+
+    /** Makes every token minted so far invalid (the "tokens expire early" fault, all at once). */
+    int expireAll() {
+        int n = tokens.size();
+        tokens.clear();
+        return n;
+    }
+}
