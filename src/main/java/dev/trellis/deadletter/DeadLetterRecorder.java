@@ -30,7 +30,9 @@ public final class DeadLetterRecorder implements Processor {
     public void process(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, exchange.getFromRouteId(), String.class);
-        String endpoint = masker.mask(exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class));
+        // a failing processor has no endpoint: name the route's input instead
+        String endpoint = masker.mask(exchange.getProperty(Exchange.FAILURE_ENDPOINT,
+                exchange.getFromEndpoint() == null ? null : exchange.getFromEndpoint().getEndpointUri(), String.class));
         int attempts = exchange.getProperty(HubHeaders.REDELIVERIES, 0, Integer.class) + 1;
         Object body = exchange.getIn().getBody();
         boolean json = body instanceof Map || body instanceof Collection;

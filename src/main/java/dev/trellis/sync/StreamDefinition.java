@@ -33,8 +33,8 @@ public record StreamDefinition(
     /** The template's parameters, by name; "none" stands for an empty value. */
     public static StreamDefinition from(Map<String, String> p) {
         String stream = name(p, "stream", p.get("stream"));
-        String resource = name(p, "resource", p.getOrDefault("resource", stream));
-        String table = name(p, "table", p.getOrDefault("table", "gh_" + stream));
+        String resource = name(p, "resource", value(p, "resource").orElse(stream));
+        String table = name(p, "table", value(p, "table").orElse("gh_" + stream));
         List<String> joins = value(p, "joinColumns").map(v -> Arrays.stream(v.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).map(c -> name(p, "joinColumns", c)).toList()).orElse(List.of());
         int perPage = (int) number(p, "perPage", 500);

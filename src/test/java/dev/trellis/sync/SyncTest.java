@@ -1,0 +1,204 @@
+package dev.trellis.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.hub.HttpCalls;
+import dev.trellis.hub.Hub;
+import dev.trellis.hub.HubHeaders;
+import dev.trellis.hub.RouteInvoker;
+import dev.trellis.hub.TestHome;
+import dev.trellis.sandbox.Resource;
+import dev.trellis.sandbox.Sandbox;
+import dev.trellis.sandbox.SandboxCredentials;
+import dev.trellis.sandbox.SandboxSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every shipped stream, synced from the sandbox over HTTP into embedded PostgreSQL, compared with its truth. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SyncTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Sandbox sandbox;
+    static TestHome home;
+    static Hub hub;
+    static DataSource db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.start(SandboxSettings.builder().seed(11).candidates(2_000).rateLimit(0).build());
+        SandboxCredentials c = sandbox.credentials();
+        System.setProperty("SYNC_TEST_SECRET", c.clientSecret());
+        home = new TestHome(dir).tenant("demo", """
+                harvest.base-url = %s
+                harvest.token-url = %s
+                harvest.client-id = %s
+                harvest.client-secret = env:SYNC_TEST_SECRET
+                harvest.user-id = %d
+                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()))
+                .property("trellis.greenhouse.rate-budget", "100000");
+        Files.copy(Path.of("routes/streams.camel.yaml"), dir.resolve("routes/streams.camel.yaml"));
+        hub = home.start();
+        db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        hub.stop();
+        sandbox.close();
+    }
+
+    /** Runs every stream route once for the tenant, as a trigger would; fails on any error. */
+    static void syncAll() throws Exception {
+        for (Route route : streamRoutes()) {
+            Exchange done = RouteInvoker.invoke(hub.context(), route.getRouteId(),
+                    ex -> ex.getIn().setHeader(HubHeaders.TENANT, "demo"));
+            assertFalse(done.isFailed(), route.getRouteId() + ": " + done.getException());
+        }
+        assertEquals(0, count("select count(*) from dead_letter"), "no run went to the dead-letter queue");
+    }
+
+    static List<Route> streamRoutes() {
+        List<Route> routes = new ArrayList<>();
+        for (Route r : hub.context().getRoutes()) {
+            if (StreamRunner.parameters(r).containsKey("stream")) {
+                routes.add(r);
+            }
+        }
+        return routes;
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String table(Resource r) {
+        return "gh_" + r.path();
+    }
+
+    @Test
+    @Order(1)
+    void fullSyncEqualsTheSandboxTruth() throws Exception {
+        assertTrue(streamRoutes().size() >= 24, "all shipped streams loaded: " + streamRoutes().size());
+        syncAll();
+        var truth = sandbox.state();
+        for (Resource r : Resource.values()) {
+            long stored = count("select count(*) from " + table(r) + " where tenant = 'demo' and deleted_at is null");
+            assertEquals(truth.count(r), stored, r.path() + " rows");
+        }
+        // content: every candidate of a sample equals the sandbox's record
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select raw::text from gh_candidates where tenant = 'demo' and id = ?")) {
+            for (long id : sampleIds("gh_candidates", 25)) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    JsonNode expected = sandbox.record(Resource.CANDIDATES, id);
+                    JsonNode stored = JSON.readTree(rs.getString(1));
+                    assertTrue(expected.equals(SyncTest::sameValue, stored), "candidate " + id + "\n" + expected + "\n" + stored);
+                }
+            }
+        }
+        // join columns are real columns
+        assertEquals(count("select count(*) from gh_applications where tenant = 'demo'"),
+                count("select count(*) from gh_applications a join gh_candidates c on c.tenant = a.tenant "
+                        + "and c.id = a.candidate_id where a.tenant = 'demo'"));
+    }
+
+    @Test
+    @Order(2)
+    void anUnchangedOrganisationCostsOneRequestPerStreamAndWritesNothing() throws Exception {
+        sandbox.resetRequestCounts();
+        long runsBefore = count("select coalesce(max(id), 0) from sync_run");
+        syncAll();
+        long requests = sandbox.state().requestCounts().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("GET /v3/")).mapToLong(Map.Entry::getValue).sum();
+        assertEquals(streamRoutes().size(), requests, "one list request per stream: " + sandbox.state().requestCounts());
+        assertEquals(0, count("select coalesce(sum(written), 0) from sync_run where id > " + runsBefore));
+    }
+
+    @Test
+    @Order(3)
+    void churnIsPickedUpIncludingDeletions() throws Exception {
+        // a window ends a minute before now (lag), so let the changes happen two minutes ago
+        sandbox.advanceClock(java.time.Duration.ofMinutes(-2));
+        List<String> changes = sandbox.churn(60);
+        sandbox.advanceClock(java.time.Duration.ofMinutes(2));
+        assertFalse(changes.isEmpty());
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            // make the daily deletion sweep due now
+            s.executeUpdate("update sync_stream set last_sweep_at = null");
+        }
+        syncAll();
+        var truth = sandbox.state();
+        for (Resource r : Resource.values()) {
+            long stored = count("select count(*) from " + table(r) + " where tenant = 'demo' and deleted_at is null");
+            assertEquals(truth.count(r), stored, r.path() + " rows after churn: " + changes);
+            for (long id : truth.deleted(r)) {
+                if (r != Resource.JOB_POSTS) {
+                    assertEquals(1, count("select count(*) from " + table(r) + " where tenant = 'demo' and id = " + id
+                            + " and deleted_at is not null"), r.path() + " " + id + " marked deleted");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void streamsApiShowsWatermarksAndRuns() throws Exception {
+        HttpCalls.Answer answer = HttpCalls.get(home.apiUrl() + "/api/streams?tenant=demo&stream=candidates");
+        assertEquals(200, answer.status(), answer.body());
+        JsonNode s = answer.json().get("streams").get(0);
+        assertEquals("candidates", s.get("stream").asText());
+        assertFalse(s.get("watermark").isNull());
+        assertEquals("done", s.get("lastRun").get("status").asText());
+        assertTrue(s.get("nextRun").asText().startsWith("20"), s.toString());
+        HttpCalls.Answer unknown = HttpCalls.post(home.apiUrl() + "/api/streams/demo/nope/sync");
+        assertEquals(404, unknown.status());
+    }
+
+    /** jsonb keeps numbers by value, not by Java type. */
+    private static int sameValue(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    }
+
+    private static List<Long> sampleIds(String table, int n) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select id from " + table + " where tenant = 'demo' order by id limit " + n)) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+}
