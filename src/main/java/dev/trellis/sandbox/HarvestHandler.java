@@ -2,9 +2,7 @@ package dev.trellis.sandbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -140,20 +138,5 @@ final class HarvestHandler implements Handler {
             reply.header("Link", "<" + req.origin() + "/v3/" + r.path() + "?cursor=" + cursor + ">; rel=\"next\"");
         }
         return reply;
-    }
-
-    /** Ids of every record of a resource (for tests' own checks); uses the same paging as the API. */
-    List<Long> allIds(Resource r, Map<String, String> params) {
-        ListQuery q = ListQuery.parse(r, params, ListQuery.MAX_PER_PAGE, org.generator(), knownFields.get(r));
-        List<Long> ids = new ArrayList<>();
-        long below = Long.MAX_VALUE;
-        while (true) {
-            Pager.Page p = pager.page(q, below);
-            p.records().forEach(rec -> ids.add(rec.get("id").asLong()));
-            if (!p.hasMore()) {
-                return ids;
-            }
-            below = p.lastId();
-        }
     }
 }

@@ -285,5 +285,4 @@ final class ListQuery {
         }
         return out;
     }
-
 }

@@ -46,6 +46,11 @@ final class RateWindow {
         return limit;
     }
 
+    /** The sandbox's now in epoch seconds (the clock tests can advance). */
+    long nowSeconds() {
+        return clock.millis() / 1000;
+    }
+
     Outcome take(String key) {
         long now = clock.millis();
         long start = now - Math.floorMod(now, windowMillis);
@@ -62,15 +67,5 @@ final class RateWindow {
         }
         long retryAfter = Math.max(1, (end - now + 999) / 1000);
         return new Outcome(allowed, limit, Math.max(0, limit - used), (end + 999) / 1000, retryAfter);
-    }
-
-    /** Header values for an answer that consumed nothing (a fault answer, or limits off). */
-    Outcome peek(String key) {
-        long now = clock.millis();
-        long start = now - Math.floorMod(now, windowMillis);
-        Counter c = counters.get(key);
-        int used = c == null || c.start != start ? 0 : c.used;
-        long end = start + windowMillis;
-        return new Outcome(true, limit, Math.max(0, limit - used), (end + 999) / 1000, Math.max(1, (end - now + 999) / 1000));
     }
 }

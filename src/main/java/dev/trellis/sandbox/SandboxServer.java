@@ -101,11 +101,6 @@ final class SandboxServer {
         return o;
     }
 
-    long requestCount(String key) {
-        LongAdder a = counters.get(key);
-        return a == null ? 0 : a.sum();
-    }
-
     void resetCounts() {
         counters.clear();
     }
@@ -168,7 +163,7 @@ final class SandboxServer {
             if (harvestWindow.enabled()) {
                 r.header("X-RateLimit-Limit", Integer.toString(harvestWindow.limit()));
                 r.header("X-RateLimit-Remaining", "0");
-                r.header("X-RateLimit-Reset", Long.toString(System.currentTimeMillis() / 1000 + retry));
+                r.header("X-RateLimit-Reset", Long.toString(harvestWindow.nowSeconds() + retry));
             }
             return r;
         }
