@@ -36,6 +36,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -61,6 +63,17 @@ public final class HubConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
 
         List<Tenant> tenants = TenantLoader.load(Path.of(settings.required("trellis.tenants.dir")));
+        boolean demo = tenants.isEmpty() && Boolean.parseBoolean(settings.string("trellis.demo.enabled", "true"));
+        if (demo) {
+            DemoTenant sandbox = DemoTenant.start(settings.integer("trellis.demo.candidates", 10_000));
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sandbox.close();
+                }
+            });
+            tenants = List.of(sandbox.tenant());
+        }
         String dbPassword = SecretRef.fromEnvironment("TRELLIS_DB_PASSWORD");
         SecretMasker masker = new SecretMasker(settings.list("trellis.errors.secret-words"), secrets(tenants, dbPassword));
 
@@ -112,8 +125,23 @@ public final class HubConfiguration implements CamelConfiguration {
                 Clock.systemUTC(), meters);
         registry.bind(StreamRunner.BEAN, new StreamRunner(tenantRegistry, sync,
                 new IdSweep(database.dataSource(), gateway, Clock.systemUTC())));
-        registry.bind("streamApi", new StreamApi(context, database.dataSource(), tenantRegistry, new JsonResponse(masker),
-                context.getExecutorServiceManager().newThreadPool(this, "stream-run-now", 1, 4), Clock.systemUTC()));
+        StreamApi streams = new StreamApi(context, database.dataSource(), tenantRegistry, new JsonResponse(masker),
+                context.getExecutorServiceManager().newThreadPool(this, "stream-run-now", 1, 4), Clock.systemUTC());
+        registry.bind("streamApi", streams);
+        if (demo) {
+            // the demo shows data at once instead of at the streams' next scheduled runs
+            context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+                @Override
+                public boolean isEnabled(CamelEvent event) {
+                    return event instanceof CamelEvent.CamelContextStartedEvent;
+                }
+
+                @Override
+                public void notify(CamelEvent event) {
+                    streams.runAll("demo");
+                }
+            });
+        }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(database.dataSource()));

@@ -96,6 +96,16 @@ public final class StreamApi {
         });
     }
 
+    /** Runs every stream of the tenant now, in the background, a few at a time. */
+    public void runAll(String tenant) {
+        for (Target t : targets()) {
+            if (t.tenant().id().equals(tenant)) {
+                runs.submit(() -> RouteInvoker.invoke(context, t.route().getRouteId(),
+                        run -> run.getIn().setHeader(HubHeaders.TENANT, tenant)));
+            }
+        }
+    }
+
     public void reset(Exchange exchange) {
         response.answer(exchange, 200, ex -> {
             Target t = find(ex);

@@ -129,7 +129,7 @@ public final class StreamSync {
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());
                     } else {
-                        complete(c, tenant.id(), def.stream(), to);
+                        complete(c, tenant.id(), def.stream(), to, from == null && state.lastSweepAt() == null);
                         SyncRuns.finish(c, runId, "done", null);
                     }
                     c.commit();
@@ -182,9 +182,12 @@ public final class StreamSync {
         }
     }
 
-    private static void complete(Connection c, String tenant, String stream, Instant watermark) throws SQLException {
+    /** Advances the watermark; a first full backfill also counts as a sweep (it just listed everything). */
+    private static void complete(Connection c, String tenant, String stream, Instant watermark, boolean asSweep)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update sync_stream set watermark = ?, window_start = null, "
-                + "window_end = null, next_url = null, run_id = null where tenant = ? and stream = ?")) {
+                + "window_end = null, next_url = null, run_id = null"
+                + (asSweep ? ", last_sweep_at = now()" : "") + " where tenant = ? and stream = ?")) {
             ps.setTimestamp(1, StreamState.ts(watermark));
             ps.setString(2, tenant);
             ps.setString(3, stream);

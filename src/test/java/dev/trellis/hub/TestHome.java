@@ -25,6 +25,8 @@ public final class TestHome {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // tests bring their own tenants (or none)
+        property("trellis.demo.enabled", "false");
         // no waiting between redeliveries in tests
         property("trellis.errors.redelivery-delay-ms", "5");
         property("trellis.errors.maximum-redelivery-delay-ms", "20");
