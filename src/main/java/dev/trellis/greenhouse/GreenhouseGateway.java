@@ -82,11 +82,15 @@ public final class GreenhouseGateway {
         URI uri = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : URI.create(harvest.baseUrl() + pathOrUrl);
         String endpoint = endpoint(method, uri);
         boolean idempotent = method.equals("GET");
-        boolean refreshed = false;
+        boolean mintNext = false;
+        String justMinted = null;
+        int throttled = 0;
         gauges(tenant.id());
         for (int attempt = 1; ; attempt++) {
             budget.acquire(tenant.id());
             String token = tokens.token(tenant, sub);
+            justMinted = mintNext ? token : null;
+            mintNext = false;
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout())
                     .header("Authorization", "Bearer " + token)
                     .header("Accept", "application/json");
@@ -117,18 +121,22 @@ public final class GreenhouseGateway {
                 long wait = RetryAfter.seconds(response.headers(), 30);
                 budget.block(tenant.id(), java.time.Instant.now().plusSeconds(wait));
                 LOG.warn("{} for tenant {}: 429, waiting {} s (Retry-After)", endpoint, tenant.id(), wait);
-                if (attempt >= policy.maxAttempts()) {
+                // 429s wait their turn but are bounded too, so a storm ends in an error, not an endless loop
+                if (++throttled >= 4 * policy.maxAttempts()) {
                     throw new GreenhouseException(429, true, endpoint + " for tenant " + tenant.id()
-                            + " still rate-limited after " + attempt + " attempts");
+                            + " still rate-limited after " + throttled + " answers of 429");
                 }
+                attempt--;
                 continue;
             }
-            if (status == 401 && !refreshed) {
-                // the token may have been revoked or expired early: mint a new one, once
+            if (status == 401 && !token.equals(justMinted)) {
+                // the token may have been revoked or expired early: mint a new one; a new one refused is final
                 tokens.invalidate(tenant, sub, token);
                 meters.counter("trellis.greenhouse.token.refused", "tenant", tenant.id()).increment();
-                refreshed = true;
-                attempt--;
+                mintNext = true;
+                if (attempt >= 2 * policy.maxAttempts()) {
+                    throw rejection(tenant, sub, method, uri, endpoint, status, response.body());
+                }
                 continue;
             }
             if (status >= 500 || status == 408) {
