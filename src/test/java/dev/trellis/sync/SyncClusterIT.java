@@ -1,0 +1,163 @@
+package dev.trellis.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trellis.hub.TestHome;
+import dev.trellis.sandbox.Resource;
+import dev.trellis.sandbox.Sandbox;
+import dev.trellis.sandbox.SandboxCredentials;
+import dev.trellis.sandbox.SandboxSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar against one external PostgreSQL: kill -9 in the middle of a backfill, and two instances at once. */
+class SyncClusterIT {
+    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
+
+    static EmbeddedPostgres postgres;
+    @TempDir
+    Path dir;
+    Sandbox sandbox;
+    final List<Process> jars = new ArrayList<>();
+
+    @BeforeAll
+    static void database() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws IOException {
+        postgres.close();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : jars) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        sandbox.close();
+    }
+
+    private String newDatabase(String name) throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        return postgres.getJdbcUrl("postgres", name);
+    }
+
+    private long query(String url, String sql) throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (java.sql.SQLException e) {
+            return -1; // the schema is not there yet
+        }
+    }
+
+    private TestHome home(String name, int perPage, String cron) {
+        SandboxCredentials c = sandbox.credentials();
+        return new TestHome(dir.resolve(name)).tenant("acme", """
+                harvest.base-url = %s
+                harvest.token-url = %s
+                harvest.client-id = %s
+                harvest.client-secret = env:CLUSTER_IT_SECRET
+                harvest.user-id = %d
+                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()))
+                .route("streams.camel.yaml", """
+                        - templatedRoute:
+                            routeTemplateRef: harvest-stream
+                            routeId: stream-candidates
+                            parameters:
+                              - {name: stream, value: "candidates"}
+                              - {name: schedule, value: "%s"}
+                              - {name: perPage, value: "%d"}
+                        """.formatted(cron, perPage));
+    }
+
+    private Process jar(TestHome home, String dbUrl, String budget, Path log) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "run", "--home", home.dir().toString(), "--port", String.valueOf(TestHome.freePort()),
+                "--management-port", String.valueOf(TestHome.freePort()), "-P", "trellis.db.url=" + dbUrl,
+                "-P", "trellis.db.user=postgres", "-P", "trellis.greenhouse.rate-budget=" + budget,
+                "-P", "trellis.demo.enabled=false");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("CLUSTER_IT_SECRET", sandbox.credentials().clientSecret());
+        Process p = pb.start();
+        jars.add(p);
+        return p;
+    }
+
+    private static void waitFor(Duration limit, Check check, Path log) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        String out = Files.readString(log);
+        throw new AssertionError("Not within " + limit + ":\n" + out.substring(Math.max(0, out.length() - 5000)));
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    @Test
+    void killMinus9InTheMiddleOfABackfillThenRestartLosesNothing() throws Exception {
+        sandbox = Sandbox.start(SandboxSettings.builder().seed(21).candidates(6_000).rateLimit(0).build());
+        // slow answers, so the backfill is surely under way when it is killed
+        sandbox.faults().latency(Duration.ofMillis(60));
+        String db = newDatabase("crash");
+        TestHome home = home("crash", 50, "0/2 * * * * ?");
+        Path log1 = dir.resolve("first.log");
+        Process first = jar(home, db, "100000", log1);
+        waitFor(Duration.ofSeconds(60), () -> query(db, "select count(*) from gh_candidates") > 1_000, log1);
+        assertTrue(query(db, "select count(*) from sync_stream where next_url is not null") == 1, "mid-run");
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        long before = query(db, "select count(*) from gh_candidates");
+        assertTrue(before < 6_000, "killed before the end: " + before);
+
+        sandbox.faults().clear();
+        Path log2 = dir.resolve("second.log");
+        jar(home, db, "100000", log2);
+        waitFor(Duration.ofSeconds(90), () -> query(db, "select count(*) from sync_stream where watermark is not null") == 1, log2);
+        assertEquals(sandbox.state().count(Resource.CANDIDATES), query(db, "select count(*) from gh_candidates"));
+        assertTrue(Files.readString(log2).contains("resuming the window"), "the second instance resumed the run");
+    }
+
+    @Test
+    void twoInstancesNeverRunAStreamTogetherAndShareTheBudget() throws Exception {
+        sandbox = Sandbox.start(SandboxSettings.builder().seed(22).candidates(500).rateLimit(12).build());
+        String db = newDatabase("pair");
+        TestHome home = home("pair", 100, "0/3 * * * * ?");
+        Path logA = dir.resolve("a.log");
+        Path logB = dir.resolve("b.log");
+        jar(home, db, "10", logA);
+        jar(home, db, "10", logB);
+        // both fire every 3 s; each run needs 5 pages (+ a token); the shared budget is 10 per 30 s
+        waitFor(Duration.ofSeconds(75), () -> query(db, "select count(*) from sync_run where status = 'done'") >= 3, logA);
+        assertEquals(0, query(db, "select count(*) from sync_run a join sync_run b on a.id < b.id "
+                + "and a.stream = b.stream and a.tenant = b.tenant "
+                + "and tstzrange(a.started_at, coalesce(a.ended_at, now())) && tstzrange(b.started_at, coalesce(b.ended_at, now()))"),
+                "no two runs of the stream overlap");
+        var requests = sandbox.state().requestCounts();
+        assertEquals(0, requests.entrySet().stream().filter(e -> e.getKey().endsWith(" 429")).count(), requests.toString());
+        assertTrue(Files.readString(logA).contains("Trellis started: ") && Files.readString(logB).contains("Trellis started: "), "both instances ran");
+    }
+}
