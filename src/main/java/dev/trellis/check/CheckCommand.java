@@ -1,6 +1,7 @@
 package dev.trellis.check;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trellis.check.CheckResult.Row;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +61,20 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // the table is the output; log lines (retries and the like) would only garble it, or the JSON
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Map<ch.qos.logback.classic.Logger, Level> levels = new LinkedHashMap<>();
+        for (ch.qos.logback.classic.Logger logger : logging.getLoggerList()) {
+            levels.put(logger, logger.getLevel());
+            logger.setLevel(Level.OFF);
+        }
+        try {
+            return check();
+        } finally {
+            levels.forEach(ch.qos.logback.classic.Logger::setLevel);
+        }
+    }
+
+    private int check() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<CheckResult> results = new ArrayList<>();
