@@ -6,6 +6,8 @@ import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.greenhouse.TokenCache;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,9 +27,13 @@ public final class CheckSetup {
                 timeout);
         ConnectionCheck.Options options = new ConnectionCheck.Options(settings.list("trellis.check.disabled-features"),
                 settings.list("trellis.check.webhook-tenants"));
+        // requests and token mints count in the hub's meters; the budget gauges exist already (the hub's gateway)
+        CompositeMeterRegistry checkMeters = new CompositeMeterRegistry();
+        checkMeters.config().meterFilter(MeterFilter.denyNameStartsWith("trellis.rate.budget"));
+        checkMeters.add(meters);
         // a fresh token cache per check: a scope ticked in Greenhouse a minute ago is seen at once
         return new ConnectionCheck(http, () -> new GreenhouseGateway(http, new TokenCache(http, Clock.systemUTC(),
-                timeout, tenant -> GreenhouseGateway.tokenRefreshes(meters, tenant).increment()), budget, masker, policy,
-                meters), masker, timeout, Clock.systemUTC(), options);
+                timeout, tenant -> GreenhouseGateway.tokenRefreshes(checkMeters, tenant).increment()), budget, masker,
+                policy, checkMeters), masker, timeout, Clock.systemUTC(), options);
     }
 }
