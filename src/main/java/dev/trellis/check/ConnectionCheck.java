@@ -316,9 +316,17 @@ public final class ConnectionCheck {
                             + users.detail() + ")";
                 }
             }
-            add(2, "credentials", "site-admin-user", null, siteAdmin == null ? Status.UNKNOWN
-                    : siteAdmin ? Status.OK : Status.MISSING, adminDetail, listImpact);
-            if (Boolean.FALSE.equals(siteAdmin)) {
+            boolean listsNeeded = needs.values().stream().flatMap(List::stream)
+                    .anyMatch(n -> n.permission().endsWith(":list"));
+            if (!listsNeeded && !Boolean.TRUE.equals(siteAdmin)) {
+                // only list reads need a Site Admin, and no stream is enabled
+                add(2, "credentials", "site-admin-user", null, Status.OK, adminDetail + " (no sync stream is enabled, "
+                        + "so none is needed)", listImpact);
+            } else {
+                add(2, "credentials", "site-admin-user", null, siteAdmin == null ? Status.UNKNOWN
+                        : siteAdmin ? Status.OK : Status.MISSING, adminDetail, listImpact);
+            }
+            if (Boolean.FALSE.equals(siteAdmin) && listsNeeded) {
                 fixes.add(subFix(h, "is not an active Site Admin"));
             }
             for (Map.Entry<String, List<Feature.Need>> e : needs.entrySet()) {
@@ -572,12 +580,11 @@ public final class ConnectionCheck {
             if (!missingScopes.isEmpty()) {
                 Tenant.Harvest h = tenant.harvest().orElseThrow();
                 StringBuilder s = new StringBuilder("Scopes: in Greenhouse go to " + WHERE + ", open the credential of "
-                        + "type Harvest V3 (OAuth) with Client ID " + h.clientId() + " and tick these scopes:");
+                        + "type Harvest V3 (OAuth) with Client ID " + h.clientId() + ", tick these scopes and save:");
                 for (String scope : missingScopes) {
-                    s.append(' ').append(scope).append(" (").append(harvestNames(scope)).append("),");
+                    s.append("\n     - ").append(scope).append(" (").append(harvestNames(scope)).append(")");
                 }
-                s.setLength(s.length() - 1);
-                s.append(". Save; then run `trellis check --tenant ").append(tenant.id()).append("` again. A new "
+                s.append("\n   Then run `trellis check --tenant ").append(tenant.id()).append("` again. A new "
                         + "credential must also be of type Harvest V3 (OAuth), created by a Site Admin whose user id is "
                         + "harvest.user-id (the token's sub).");
                 out.add(s.toString());

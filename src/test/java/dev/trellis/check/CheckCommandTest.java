@@ -292,5 +292,9 @@ class CheckCommandTest {
         assertTrue(t.get("rows").findValuesAsText("feature").stream().noneMatch(f -> f.equals("notes")
                 || f.equals("interviews") || f.equals("sync:offers")), t.toPrettyString());
         assertTrue(t.get("rows").findValuesAsText("feature").contains("sync:candidates"));
+
+        // only list reads need a Site Admin: without streams a non-admin sub is fine for writing
+        Run writesOnly = check("--tenant", "nonadmin", "--json", "-P", "trellis.check.disabled-features=sync:*");
+        assertEquals(0, writesOnly.exit(), writesOnly.out());
     }
 }
