@@ -1,5 +1,6 @@
 package dev.trellis;
 
+import dev.trellis.check.CheckCommand;
 import dev.trellis.deadletter.DeadLettersCommand;
 import dev.trellis.hub.RunCommand;
 import dev.trellis.sandbox.SandboxCommand;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code run} (the default) and the tools around the hub. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, versionProvider = Trellis.Version.class,
         description = "Integration hub between Greenhouse and your systems.",
-        subcommands = {RunCommand.class, StatusCommand.class, DeadLettersCommand.class, SandboxCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DeadLettersCommand.class, SandboxCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Trellis implements Runnable {
 

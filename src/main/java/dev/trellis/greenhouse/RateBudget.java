@@ -32,6 +32,43 @@ public final class RateBudget {
         this.configured = configuredPerWindow;
     }
 
+    /**
+     * A budget counted in this process only, for the command-line check: it runs without the hub's database, and its
+     * few dozen requests stay well inside the window (a 429 is still obeyed through {@link #block}).
+     */
+    public static RateBudget inMemory(Clock clock, int configuredPerWindow) {
+        return new RateBudget(null, clock, configuredPerWindow);
+    }
+
+    private final Map<String, long[]> local = new ConcurrentHashMap<>();
+
+    /** The in-memory path: {window start, used, blocked until} per tenant, under the map's lock. */
+    private long tryAcquireLocal(String tenant) {
+        long now = clock.millis();
+        long[] out = new long[1];
+        local.compute(tenant, (k, s) -> {
+            long windowStart = now - Math.floorMod(now, WINDOW_MS);
+            int budget = Math.min(configured, limitNow.getOrDefault(tenant, configured));
+            s = s == null ? new long[] {windowStart, 0, 0} : s;
+            if (s[2] > now) {
+                out[0] = s[2] - now;
+                return s;
+            }
+            if (s[0] < windowStart) {
+                s[0] = windowStart;
+                s[1] = 0;
+            }
+            if (s[1] >= budget) {
+                out[0] = windowStart + WINDOW_MS - now;
+                return s;
+            }
+            s[1]++;
+            usedNow.put(tenant, (int) s[1]);
+            return s;
+        });
+        return out[0];
+    }
+
     /** Blocks until the tenant may make one request, and counts it. */
     public void acquire(String tenant) throws InterruptedException {
         while (true) {
@@ -46,6 +83,9 @@ public final class RateBudget {
 
     /** 0 when a permit was taken, else the milliseconds until one may be. */
     long tryAcquire(String tenant) {
+        if (dataSource == null) {
+            return tryAcquireLocal(tenant);
+        }
         long now = clock.millis();
         try (Connection c = dataSource.getConnection()) {
             State state = state(c, tenant);
@@ -86,6 +126,12 @@ public final class RateBudget {
         if (limit == null && remaining == null && resetEpochSeconds == null) {
             return;
         }
+        if (dataSource == null) {
+            if (limit != null) {
+                limitNow.put(tenant, Math.min(configured, limit));
+            }
+            return;
+        }
         long now = clock.millis();
         Integer phase = resetEpochSeconds == null ? null : (int) Math.floorMod(resetEpochSeconds * 1000, WINDOW_MS);
         try (Connection c = dataSource.getConnection();
@@ -113,6 +159,14 @@ public final class RateBudget {
 
     /** A 429: nobody sends for this tenant until {@code until}. */
     public void block(String tenant, Instant until) {
+        if (dataSource == null) {
+            local.compute(tenant, (k, s) -> {
+                s = s == null ? new long[] {0, 0, 0} : s;
+                s[2] = Math.max(s[2], until.toEpochMilli());
+                return s;
+            });
+            return;
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("""
                         update rate_budget set blocked_until = greatest(coalesce(blocked_until, ?), ?)

@@ -120,6 +120,14 @@ public final class HubConfiguration implements CamelConfiguration {
         GreenhouseGateway gateway = new GreenhouseGateway(http, tokens, budget, masker, policy, meters);
         registry.bind(GATEWAY, gateway);
 
+        // connection check (docs/check.md): latest result per tenant, start-up and hourly runs, health, metrics
+        dev.trellis.check.PermissionRegistry permissions = new dev.trellis.check.PermissionRegistry(meters);
+        registry.bind(dev.trellis.check.PermissionRegistry.BEAN, permissions);
+        registry.bind(dev.trellis.check.CheckService.BEAN, new dev.trellis.check.CheckService(context, tenantRegistry,
+                dev.trellis.check.CheckSetup.check(settings, http, budget, masker, meters), permissions,
+                new dev.trellis.check.StreamPauses(database.dataSource()), new JsonResponse(masker)));
+        HealthCheckRegistry.get(context).register(new dev.trellis.check.PermissionsHealthCheck(permissions));
+
         QuartzCluster.configure(context, database.dataSource(), settings.integer("trellis.sync.threads", 4));
         StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),
                 Clock.systemUTC(), meters);

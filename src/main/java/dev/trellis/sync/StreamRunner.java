@@ -4,17 +4,25 @@ import dev.trellis.config.ConfigException;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
 import dev.trellis.hub.HubHeaders;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import javax.sql.DataSource;
 import org.apache.camel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What a stream route does: pick its tenants, then per tenant run the incremental sync and, when due, the sweep. */
 public final class StreamRunner {
     /** Registry name; the template calls its two steps. */
     public static final String BEAN = "streamRunner";
+    private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
 
     private final Tenants tenants;
     private final StreamSync sync;
@@ -60,11 +68,35 @@ public final class StreamRunner {
         Map<String, String> params = parameters(route);
         StreamDefinition def = StreamDefinition.from(params);
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new ConfigException("Unknown tenant '" + tenantId + "'"));
+        String paused = pausedReason(exchange, tenantId, def.stream());
+        if (paused != null) {
+            // e.g. the connection check found the list scope missing: wait for a passing check instead of failing
+            LOG.info("Stream {} of tenant {} is paused, not run: {}", def.stream(), tenantId, paused);
+            exchange.getIn().setBody(new StreamSync.Result(true, 0, 0, 0, 0, 0));
+            return;
+        }
         StreamSync.Result result = sync.run(tenant, def);
         if (!result.skipped()) {
             sweep.sweepIfDue(tenant, def, Long.parseLong(params.getOrDefault("sweepHours", "24")));
         }
         exchange.getIn().setBody(result);
+    }
+
+    /** sync_stream.paused_reason of the tenant's stream, or null when it may run. */
+    private static String pausedReason(Exchange exchange, String tenant, String stream) throws SQLException {
+        DataSource db = exchange.getContext().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        if (db == null) {
+            return null;
+        }
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select paused_reason from sync_stream where tenant = ? and stream = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static boolean covers(String list, String tenant) {

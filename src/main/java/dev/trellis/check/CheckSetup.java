@@ -1,0 +1,39 @@
+package dev.trellis.check;
+
+import dev.trellis.config.SecretMasker;
+import dev.trellis.config.Settings;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.RateBudget;
+import dev.trellis.greenhouse.TokenCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Builds the check from the trellis.check.* and trellis.greenhouse.* keys: the same way in the hub and the CLI. */
+public final class CheckSetup {
+    private CheckSetup() {
+    }
+
+    public static ConnectionCheck check(Settings settings, HttpClient http, RateBudget budget, SecretMasker masker,
+            MeterRegistry meters) {
+        Duration timeout = Duration.ofMillis(settings.number("trellis.check.timeout-ms", 15_000));
+        // a check should answer in seconds: at most 3 attempts per probe, short backoff
+        GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
+                Math.max(1, Math.min(settings.integer("trellis.greenhouse.max-attempts", 6), 3)),
+                Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)), Duration.ofSeconds(5),
+                timeout);
+        ConnectionCheck.Options options = new ConnectionCheck.Options(settings.list("trellis.check.disabled-features"),
+                settings.list("trellis.check.webhook-tenants"));
+        // requests and token mints count in the hub's meters; the budget gauges exist already (the hub's gateway)
+        CompositeMeterRegistry checkMeters = new CompositeMeterRegistry();
+        checkMeters.config().meterFilter(MeterFilter.denyNameStartsWith("trellis.rate.budget"));
+        checkMeters.add(meters);
+        // a fresh token cache per check: a scope ticked in Greenhouse a minute ago is seen at once
+        return new ConnectionCheck(http, () -> new GreenhouseGateway(http, new TokenCache(http, Clock.systemUTC(),
+                timeout, tenant -> GreenhouseGateway.tokenRefreshes(checkMeters, tenant).increment()), budget, masker,
+                policy, checkMeters), masker, timeout, Clock.systemUTC(), options);
+    }
+}
