@@ -43,8 +43,8 @@ public final class GreenhouseGateway {
     public record Policy(int maxAttempts, Duration backoff, Duration maxBackoff, Duration timeout) {
     }
 
-    /** An answer: status, body as JSON (null when empty) and the next page's URL, if any. */
-    public record Answer(int status, JsonNode body, Optional<String> next) {
+    /** An answer: status, body as JSON (null when empty) and as received, and the next page's URL, if any. */
+    public record Answer(int status, JsonNode body, String text, Optional<String> next) {
     }
 
     private final HttpClient http;
@@ -163,7 +163,7 @@ public final class GreenhouseGateway {
                 retryOrThrow(attempt, status, reason, e);
                 continue;
             }
-            return new Answer(status, json, next(response.headers()));
+            return new Answer(status, json, response.body(), next(response.headers()));
         }
     }
 

@@ -128,13 +128,14 @@ public final class HubConfiguration implements CamelConfiguration {
                 new dev.trellis.check.StreamPauses(database.dataSource()), new JsonResponse(masker)));
         HealthCheckRegistry.get(context).register(new dev.trellis.check.PermissionsHealthCheck(permissions));
 
-        QuartzCluster.configure(context, database.dataSource(), settings.integer("trellis.sync.threads", 4));
+        int syncThreads = settings.integer("trellis.sync.threads", 4);
+        QuartzCluster.configure(context, database.dataSource(), syncThreads);
         StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),
-                Clock.systemUTC(), meters);
+                Clock.systemUTC(), meters, context.getExecutorServiceManager().newCachedThreadPool(this, "page-fetch"));
         registry.bind(StreamRunner.BEAN, new StreamRunner(tenantRegistry, sync,
                 new IdSweep(database.dataSource(), gateway, Clock.systemUTC())));
         StreamApi streams = new StreamApi(context, database.dataSource(), tenantRegistry, new JsonResponse(masker),
-                context.getExecutorServiceManager().newThreadPool(this, "stream-run-now", 1, 4), Clock.systemUTC());
+                context.getExecutorServiceManager().newFixedThreadPool(this, "stream-run-now", syncThreads), Clock.systemUTC());
         registry.bind("streamApi", streams);
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs

@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +44,17 @@ public final class StreamSync {
     private final SyncTable tables;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Executor fetcher;
 
+    /** {@code fetcher} reads the next page while the current one is written. */
     public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters, Executor fetcher) {
         this.dataSource = dataSource;
         this.gateway = gateway;
         this.tables = tables;
         this.clock = clock;
         this.meters = meters;
+        this.fetcher = fetcher;
     }
 
     public Result run(Tenant tenant, StreamDefinition def) throws Exception {
@@ -99,17 +106,19 @@ public final class StreamSync {
         SyncRuns.Counts counts = new SyncRuns.Counts();
         long started = System.nanoTime();
         long lastProgress = started;
+        CompletableFuture<GreenhouseGateway.Answer> fetching = fetch(tenant, sub, url);
         try {
             while (true) {
                 GreenhouseGateway.Answer answer;
                 try {
-                    answer = gateway.get(tenant, sub, url);
+                    answer = await(fetching);
                 } catch (GreenhouseException e) {
                     if (e.status() == 422 && !url.equals(first)) {
                         // the saved cursor expired or was refused: read the window again from its start
                         LOG.warn("Stream {} of tenant {}: cursor refused ({}); restarting the window", def.stream(),
                                 tenant.id(), e.getMessage());
                         url = first;
+                        fetching = fetch(tenant, sub, url);
                         continue;
                     }
                     throw e;
@@ -121,10 +130,16 @@ public final class StreamSync {
                             + " instead of a list of records");
                 }
                 Optional<String> next = answer.next();
+                // the next page travels while this one is written
+                fetching = next.isPresent() ? fetch(tenant, sub, next.get()) : null;
                 int written;
                 c.setAutoCommit(false);
                 try {
-                    written = tables.upsert(c, def, tenant.id(), records, def.deletedRecords());
+                    // a page lost to a crash is read again from the cursor saved with it, so no need to wait for fsync
+                    try (var st = c.createStatement()) {
+                        st.execute("set local synchronous_commit = off");
+                    }
+                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords());
                     SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());
@@ -157,6 +172,9 @@ public final class StreamSync {
                 url = next.get();
             }
         } catch (Exception e) {
+            if (fetching != null) {
+                fetching.cancel(true);
+            }
             SyncRuns.finish(c, runId, "failed", e.getMessage());
             throw e;
         }
@@ -164,6 +182,30 @@ public final class StreamSync {
                 def.stream(), tenant.id(), to, counts.pages, counts.fetched, counts.written, counts.unchanged,
                 (System.nanoTime() - started) / 1_000_000);
         return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0);
+    }
+
+    private CompletableFuture<GreenhouseGateway.Answer> fetch(Tenant tenant, long sub, String url) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return gateway.get(tenant, sub, url);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        }, fetcher);
+    }
+
+    private static GreenhouseGateway.Answer await(CompletableFuture<GreenhouseGateway.Answer> answer) throws Exception {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
     }
 
     static String firstUrl(StreamDefinition def, Instant from, Instant to) {

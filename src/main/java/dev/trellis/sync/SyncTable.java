@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -52,12 +53,13 @@ public final class SyncTable {
      * Upserts one page in one statement; records equal to the stored row write nothing. Returns the rows written.
      * With {@code deleted}, the records are ones Greenhouse reports as deleted and are kept with deleted_at set.
      */
-    public int upsert(Connection c, StreamDefinition def, String tenant, JsonNode page, boolean deleted)
+    public int upsert(Connection c, StreamDefinition def, String tenant, JsonNode page, String pageText, boolean deleted)
             throws SQLException {
-        ArrayNode unique = dedupe(page);
-        if (unique.isEmpty()) {
+        if (page.isEmpty()) {
             return 0;
         }
+        // the text as received goes to PostgreSQL as is, unless the page repeats an id or lacks one
+        String records = distinctIds(page) ? pageText : dedupe(page).toString();
         String t = def.table();
         String deletedAt = deleted ? "coalesce(" + t + ".deleted_at, now())" : "null";
         String sql = "insert into " + t + " (tenant, id, created_at, updated_at, raw, last_seen_at, deleted_at) "
@@ -70,9 +72,19 @@ public final class SyncTable {
                 + (deleted ? "null" : "not null") + ")";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenant);
-            ps.setString(2, unique.toString());
+            ps.setString(2, records);
             return ps.executeUpdate();
         }
+    }
+
+    private static boolean distinctIds(JsonNode page) {
+        Set<Long> ids = new HashSet<>(page.size() * 2);
+        for (JsonNode record : page) {
+            if (!record.hasNonNull("id") || !ids.add(record.get("id").asLong())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One record per id (the latest updated_at wins): a page may repeat a record that changed while paging. */
