@@ -70,7 +70,8 @@ public class SyncBench {
             ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + xmx, "-jar", "target/trellis.jar", "run", "--home",
                     home.toString(), "--port", "" + port, "--management-port", "" + mgmt,
                     "-P", "trellis.db.url=" + pg.getJdbcUrl("postgres", "postgres"), "-P", "trellis.db.user=postgres",
-                    "-P", "trellis.greenhouse.rate-budget=" + budget, "-P", "trellis.demo.enabled=false")
+                    "-P", "trellis.greenhouse.rate-budget=" + budget, "-P", "trellis.demo.enabled=false",
+                    "-P", "trellis.check.on-startup=false")
                     .redirectErrorStream(true).redirectOutput(home.resolve("hub.log").toFile());
             pb.environment().put("BENCH_SECRET", c.clientSecret());
             Process hub = pb.start();
@@ -86,9 +87,12 @@ public class SyncBench {
                     post(api + "/api/streams/acme/" + s + "/sync");
                 }
                 double peakHeap = 0;
+                double peakLive = 0;
                 while (true) {
                     String status = get(api + "/api/streams");
-                    peakHeap = Math.max(peakHeap, heap(get(metrics)));
+                    String scraped = get(metrics);
+                    peakHeap = Math.max(peakHeap, heap(scraped));
+                    peakLive = Math.max(peakLive, gauge(scraped, "jvm_gc_live_data_size_bytes "));
                     Matcher m = Pattern.compile("\"watermark\" : \"").matcher(status);
                     int done = 0;
                     while (m.find()) {
@@ -113,10 +117,16 @@ public class SyncBench {
                 }
                 long requests = sb.state().requestCounts().entrySet().stream()
                         .filter(e -> e.getKey().startsWith("GET /v3/")).mapToLong(Map.Entry::getValue).sum();
+                sb.state().requestCounts().forEach((k, v) -> {
+                    if (!k.endsWith(" 200")) {
+                        System.out.println("  not 200: " + k + " x" + v);
+                    }
+                });
                 long minimum = perStream.values().stream().mapToLong(n -> Math.max(1, (n + 499) / 500)).sum();
                 System.out.printf("candidates=%d rateLimit=%d budget=%s streams=%s%n", candidates, limit, budget, perStream);
-                System.out.printf("sync: %d records in %.1f s = %.0f records/s; peak heap sampled %.0f MB (-Xmx%s)%n",
-                        records, seconds, records / seconds, peakHeap / 1e6, xmx);
+                System.out.printf("sync: %d records in %.1f s = %.0f records/s; heap used (sampled every 100 ms) peak %.0f MB, "
+                        + "live data after GC peak %.0f MB (-Xmx%s)%n", records, seconds, records / seconds, peakHeap / 1e6,
+                        peakLive / 1e6, xmx);
                 System.out.printf("requests: %d list requests, minimum %d (%.1f %% over)%n", requests, minimum,
                         100.0 * (requests - minimum) / minimum);
                 if (limit > 0) {
@@ -164,6 +174,18 @@ public class SyncBench {
             }
         }
         return sum;
+    }
+
+    static double gauge(String metrics, String name) {
+        if (metrics == null) {
+            return 0;
+        }
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     static int free() throws Exception {

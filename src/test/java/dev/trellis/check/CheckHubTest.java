@@ -52,6 +52,7 @@ class CheckHubTest {
         ClientCredentials partial = sandbox.createClient(Scopes.allExcept("harvest:offers:list", Scopes.NOTES_CREATE));
         System.setProperty("CHECK_HUB_SECRET", partial.clientSecret());
         home = new TestHome(dir).tenant("demo", tenant(partial.clientId()))
+                .property("trellis.check.on-startup", "true")
                 .property("trellis.check.startup-delay-ms", "100")
                 .route("streams.camel.yaml", stream("offers") + stream("candidates"));
         hub = home.start();
