@@ -107,6 +107,10 @@ public final class HubConfiguration implements CamelConfiguration {
         GreenhouseGateway gateway = new GreenhouseGateway(http, tokens, budget, masker, policy, meters);
         registry.bind(GATEWAY, gateway);
 
+        // write-back outbox: REST, direct:outbox and SQL intake, dispatcher (stops before the database closes)
+        dev.trellis.outbound.Outbound.configure(context, settings, database.dataSource(), tenantRegistry, gateway,
+                masker, meters);
+
         QuartzCluster.configure(context, database.dataSource(), settings.integer("trellis.sync.threads", 4));
         StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),
                 Clock.systemUTC(), meters);
