@@ -63,6 +63,7 @@ public final class Hub {
         main.configure().addRoutesBuilder(new StreamTemplate());
         main.configure().addRoutesBuilder(new StreamRoutes());
         main.configure().addRoutesBuilder(new dev.trellis.check.CheckRoutes());
+        main.configure().addRoutesBuilder(new dev.trellis.outbound.OutboxRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

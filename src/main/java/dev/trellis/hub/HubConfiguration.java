@@ -128,6 +128,10 @@ public final class HubConfiguration implements CamelConfiguration {
                 new dev.trellis.check.StreamPauses(database.dataSource()), new JsonResponse(masker)));
         HealthCheckRegistry.get(context).register(new dev.trellis.check.PermissionsHealthCheck(permissions));
 
+        // write-back outbox: REST, direct:outbox and SQL intake, dispatcher (stops before the database closes)
+        dev.trellis.outbound.Outbound.configure(context, settings, database.dataSource(), tenantRegistry, gateway,
+                masker, meters);
+
         int syncThreads = settings.integer("trellis.sync.threads", 4);
         QuartzCluster.configure(context, database.dataSource(), syncThreads);
         StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),

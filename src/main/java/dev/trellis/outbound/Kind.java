@@ -1,0 +1,23 @@
+package dev.trellis.outbound;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What an outbox item asks Greenhouse to do; the names are those of the {@code outbox.kind} column. */
+public enum Kind {
+    note, email, interview_create, interview_update, interview_delete;
+
+    public static Optional<Kind> parse(String name) {
+        return Arrays.stream(values()).filter(k -> k.name().equals(name)).findFirst();
+    }
+
+    /** Note and e-mail items both become a Greenhouse note. */
+    public boolean isNote() {
+        return this == note || this == email;
+    }
+
+    /** Update and delete name an existing interview in payload field {@code interview}. */
+    public boolean refersToInterview() {
+        return this == interview_update || this == interview_delete;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.trellis.outbound;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.api.ApiException;
+import dev.trellis.api.JsonResponse;
+import dev.trellis.hub.HubHeaders;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The outbox's REST API ({@code POST /api/tenants/{tenant}/notes|emails|interviews},
+ * {@code PATCH|DELETE .../interviews/{ref}}, {@code GET /api/outbox/{id}}) and the {@code direct:outbox} intake for
+ * routes. Both accept the same fields; the REST API answers 202 with the item's id and status URL.
+ */
+public final class OutboxApi {
+    /** Header set by direct:outbox: the id of the accepted item. */
+    public static final String ITEM_ID = "TrellisOutboxId";
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OutboxIntake intake;
+    private final Outbox outbox;
+    private final JsonResponse response;
+
+    public OutboxApi(OutboxIntake intake, Outbox outbox, JsonResponse response) {
+        this.intake = intake;
+        this.outbox = outbox;
+        this.response = response;
+    }
+
+    public void note(Exchange exchange) {
+        accept(exchange, Kind.note);
+    }
+
+    public void email(Exchange exchange) {
+        accept(exchange, Kind.email);
+    }
+
+    public void createInterview(Exchange exchange) {
+        accept(exchange, Kind.interview_create);
+    }
+
+    public void updateInterview(Exchange exchange) {
+        accept(exchange, Kind.interview_update);
+    }
+
+    public void deleteInterview(Exchange exchange) {
+        accept(exchange, Kind.interview_delete);
+    }
+
+    public void show(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            long id = JsonResponse.number(ex, "id").orElseThrow(() -> ApiException.badRequest("Parameter 'id' is required"));
+            return outbox.find(id).orElseThrow(() -> ApiException.notFound("No outbox item " + id)).view();
+        });
+    }
+
+    private void accept(Exchange exchange, Kind kind) {
+        response.answer(exchange, 202, ex -> {
+            ObjectNode fields = kind == Kind.interview_delete && blank(ex) ? JSON.createObjectNode() : object(ex);
+            if (kind.refersToInterview()) {
+                fields.put("interview", ex.getIn().getHeader("ref", String.class));
+            }
+            try {
+                Outbox.Accepted accepted = intake.accept(ex.getIn().getHeader("tenant", String.class), kind, fields,
+                        ex.getIn().getHeader(IDEMPOTENCY_KEY, String.class));
+                String url = "/api/outbox/" + accepted.item().id();
+                ex.getMessage().setHeader("Location", url);
+                return Map.of("id", accepted.item().id(), "ref", OutboxItem.ref(accepted.item().id()),
+                        "status", accepted.item().status(), "status_url", url, "repeated", accepted.repeated());
+            } catch (InvalidItem e) {
+                throw ApiException.badRequest("Field '" + e.field() + "': " + e.getMessage());
+            }
+        });
+    }
+
+    /** direct:outbox: the body is the item (a Map, JSON text or JsonNode) with its kind; see docs/outbox.md. */
+    public void fromRoute(Exchange exchange) throws Exception {
+        Object body = exchange.getIn().getBody();
+        JsonNode node;
+        if (body instanceof JsonNode n) {
+            node = n.deepCopy();
+        } else if (body instanceof String s) {
+            node = parse(s);
+        } else if (body instanceof Map<?, ?> || body instanceof byte[]) {
+            node = body instanceof byte[] b ? parse(new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                    : JSON.valueToTree(body);
+        } else {
+            throw new InvalidItem("body", "must be the item as a Map or JSON object, not "
+                    + (body == null ? "nothing" : body.getClass().getSimpleName()));
+        }
+        if (!node.isObject()) {
+            throw new InvalidItem("body", "must be a JSON object");
+        }
+        ObjectNode fields = (ObjectNode) node;
+        JsonNode kindNode = fields.remove("kind");
+        String kindName = kindNode == null ? null : kindNode.asText();
+        Kind kind = Kind.parse(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of note, email, "
+                + "interview_create, interview_update, interview_delete, not " + kindName));
+        JsonNode tenantNode = fields.remove("tenant");
+        String tenant = tenantNode != null ? tenantNode.asText() : exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
+        JsonNode keyNode = fields.remove("idempotency_key");
+        String key = keyNode != null ? keyNode.asText() : exchange.getIn().getHeader(IDEMPOTENCY_KEY, String.class);
+        Outbox.Accepted accepted = intake.accept(tenant, kind, fields, key);
+        exchange.getMessage().setHeader(ITEM_ID, accepted.item().id());
+        exchange.getMessage().setBody(accepted.item().view());
+    }
+
+    private static boolean blank(Exchange ex) {
+        String s = ex.getIn().getBody(String.class);
+        return s == null || s.isBlank();
+    }
+
+    private static ObjectNode object(Exchange ex) {
+        String s = ex.getIn().getBody(String.class);
+        if (s == null || s.isBlank()) {
+            throw ApiException.badRequest("Field 'body': the request needs a JSON object body");
+        }
+        try {
+            JsonNode n = JSON.readTree(s);
+            if (!n.isObject()) {
+                throw ApiException.badRequest("Field 'body': the request body must be a JSON object");
+            }
+            return (ObjectNode) n;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("Field 'body': the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (JsonProcessingException e) {
+            throw new InvalidItem("body", "is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.trellis.outbound;
+
+import dev.trellis.config.SecretMasker;
+import dev.trellis.deadletter.DeadLetterRoutes;
+import dev.trellis.hub.HubHeaders;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox: a few threads claim due items one at a time ({@code FOR UPDATE SKIP LOCKED}, so the threads
+ * of every instance share the work and each item is sent by one of them), attempt them, and record the outcome.
+ * Items that fail for good are filed in the dead-letter queue under route {@value #REPLAY_ROUTE}, whose replay sends
+ * the item again through {@link #replay}.
+ */
+public final class OutboxDispatcher extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
+    public static final String REPLAY_ROUTE = "outbox-item";
+
+    /** trellis.outbox.* settings. */
+    public record Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
+            Duration stopGrace) {
+    }
+
+    private final CamelContext context;
+    private final Outbox outbox;
+    private final ItemDelivery delivery;
+    private final SyncedRecords synced;
+    private final OutboxMetrics metrics;
+    private final SecretMasker masker;
+    private final Policy policy;
+    private final Wakeup wakeup = new Wakeup();
+    private final OutboxListener listener;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private ProducerTemplate producer;
+
+    OutboxDispatcher(CamelContext context, Outbox outbox, ItemDelivery delivery, SyncedRecords synced,
+            OutboxMetrics metrics, SecretMasker masker, Policy policy, OutboxListener.Connector connector) {
+        this.context = context;
+        this.outbox = outbox;
+        this.delivery = delivery;
+        this.synced = synced;
+        this.metrics = metrics;
+        this.masker = masker;
+        this.policy = policy;
+        this.listener = new OutboxListener(connector, outbox, wakeup, metrics, policy.poll().toMillis());
+    }
+
+    /** Wakes this instance's threads at once (an item accepted here; other instances hear the NOTIFY). */
+    public void wake() {
+        wakeup.wake();
+    }
+
+    @Override
+    protected void doStart() {
+        running = true;
+        producer = context.createProducerTemplate();
+        Thread l = new Thread(listener, "outbox-listener");
+        l.setDaemon(true);
+        l.start();
+        threads.add(l);
+        for (int i = 1; i <= policy.threads(); i++) {
+            Thread t = new Thread(this::work, "outbox-dispatcher-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        listener.stop();
+        wakeup.wake();
+        long deadline = System.nanoTime() + policy.stopGrace().toNanos();
+        for (Thread t : threads) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                // a send still in flight: its item stays 'sending' and is reconciled after the restart
+                t.interrupt();
+            }
+        }
+        threads.clear();
+        if (producer != null) {
+            producer.stop();
+        }
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                int claimer = listener.claimer();
+                long seen = wakeup.generation();
+                Optional<OutboxItem> item = claimer == 0 || !context.isStarted() ? Optional.empty() : outbox.claim(claimer);
+                if (item.isEmpty()) {
+                    wakeup.await(seen, claimer == 0 || !context.isStarted() ? 100 : policy.poll().toMillis());
+                    continue;
+                }
+                process(item.get());
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Outbox dispatcher: {}", masker.mask(String.valueOf(e.getMessage())));
+                sleep(1000);
+            }
+        }
+    }
+
+    private void process(OutboxItem item) throws InterruptedException, SQLException {
+        Outcome outcome = delivery.attempt(item);
+        if (outcome instanceof Outcome.Delivered d) {
+            record(item, d);
+        } else if (outcome instanceof Outcome.Wait w) {
+            outbox.retry(item, Instant.now().plus(policy.backoff()), false, w.why(), false);
+        } else if (outcome instanceof Outcome.Retry r) {
+            String error = error(r.cause());
+            if (item.attempts() >= policy.maxAttempts()) {
+                outbox.dead(item, r.ambiguous(), error + " (gave up after " + item.attempts() + " attempts)");
+                metrics.outcome(item.kind(), "dead");
+                fileDeadLetter(item, r.cause(), r.endpoint());
+            } else {
+                outbox.retry(item, Instant.now().plus(backoff(item.attempts())), r.ambiguous(), error, true);
+                metrics.outcome(item.kind(), r.ambiguous() ? "ambiguous" : "retry");
+                LOG.warn("Outbox item {} ({}, tenant {}) attempt {} failed{}: {}", item.id(), item.kind(),
+                        item.tenant(), item.attempts(), r.ambiguous() ? " and may have been applied" : "", error);
+            }
+        } else if (outcome instanceof Outcome.Dead d) {
+            outbox.dead(item, d.ambiguous(), error(d.cause()));
+            metrics.outcome(item.kind(), "dead");
+            fileDeadLetter(item, d.cause(), d.endpoint());
+        }
+    }
+
+    /** The item is in Greenhouse: mark it and upsert the record in one transaction. */
+    private boolean record(OutboxItem item, Outcome.Delivered d) throws SQLException {
+        Kind kind = Kind.parse(item.kind()).orElseThrow();
+        synced.prepare(kind);
+        try (Connection c = outbox.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<Instant> at = outbox.delivered(c, item, d.greenhouseId());
+                if (at.isPresent() && d.record() != null) {
+                    synced.write(c, item.tenant(), kind, d.record());
+                }
+                c.commit();
+                if (at.isEmpty()) {
+                    LOG.warn("Outbox item {} was delivered but its claim had been lost; it is reconciled again",
+                            item.id());
+                    return false;
+                }
+                metrics.outcome(item.kind(), d.reconciled() ? "reconciled" : "delivered");
+                metrics.latency(item.kind(), Duration.between(item.createdAt(), at.get()));
+                return true;
+            } catch (Outbox.RecordTaken e) {
+                c.rollback();
+                // another item owns that record: this one is not in Greenhouse after all
+                outbox.retry(item, Instant.now(), true, e.getMessage(), true);
+                return false;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Sends one dead item again, now, on the caller's thread (a dead-letter replay): returns when it is delivered or
+     * handed back to the queue behind an earlier item; throws the failure otherwise, and the item stays dead. An item
+     * that is delivered (or queued) already is left alone, so a replay never sends anything twice.
+     */
+    public void replay(long id) throws Exception {
+        OutboxItem item = outbox.find(id).orElseThrow(() -> new InvalidItem("outbox_id", id + " is not an outbox item"));
+        if (!item.status().equals("dead")) {
+            LOG.info("Replay of outbox item {}: it is {}, nothing to send", id, item.status());
+            return;
+        }
+        if (outbox.blocked(item)) {
+            outbox.requeue(id);
+            wake();
+            return;
+        }
+        int claimer = listener.claimer();
+        if (claimer == 0) {
+            throw new IllegalStateException("The outbox dispatcher has no database session yet; replay again shortly");
+        }
+        Optional<OutboxItem> claimed = outbox.claimDead(id, claimer);
+        if (claimed.isEmpty()) {
+            return;
+        }
+        item = claimed.get();
+        Outcome outcome = delivery.attempt(item);
+        if (outcome instanceof Outcome.Delivered d) {
+            if (!record(item, d)) {
+                throw new IllegalStateException("Outbox item " + id + " could not be recorded as delivered");
+            }
+        } else if (outcome instanceof Outcome.Wait w) {
+            outbox.retry(item, Instant.now().plus(policy.backoff()), false, w.why(), false);
+        } else if (outcome instanceof Outcome.Retry r) {
+            outbox.dead(item, r.ambiguous(), error(r.cause()));
+            throw r.cause();
+        } else if (outcome instanceof Outcome.Dead d) {
+            outbox.dead(item, d.ambiguous(), error(d.cause()));
+            throw d.cause();
+        }
+    }
+
+    /** Files the item in the dead-letter queue as if route outbox-item had failed on it, so replay comes back here. */
+    private void fileDeadLetter(OutboxItem item, Exception cause, String endpoint) {
+        Exchange exchange = new DefaultExchange(context);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("outbox_id", item.id());
+        body.put("kind", item.kind());
+        exchange.getIn().setBody(body);
+        exchange.getIn().setHeader(HubHeaders.TENANT, item.tenant());
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        exchange.setProperty(Exchange.FAILURE_ROUTE_ID, REPLAY_ROUTE);
+        exchange.setProperty(Exchange.FAILURE_ENDPOINT, "greenhouse:" + (endpoint == null ? item.kind() : endpoint));
+        exchange.setProperty(HubHeaders.REDELIVERIES, Math.max(0, item.attempts() - 1));
+        try {
+            producer.send(DeadLetterRoutes.ENDPOINT, exchange);
+        } catch (RuntimeException e) {
+            LOG.error("Outbox item {} is dead but could not be filed as a dead letter: {}", item.id(),
+                    masker.mask(String.valueOf(e.getMessage())));
+        }
+        LOG.warn("Outbox item {} ({}, tenant {}) went to the dead-letter queue: {}", item.id(), item.kind(),
+                item.tenant(), error(cause));
+    }
+
+    private Duration backoff(int attempts) {
+        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempts - 1, 20));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    }
+
+    private String error(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = masker.mask(m);
+        return m.length() > 2000 ? m.substring(0, 2000) + "..." : m;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.trellis.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.config.Tenant;
+import dev.trellis.config.Tenants;
+import java.sql.SQLException;
+
+/**
+ * Accepts items from the REST API and from routes: checks the tenant, the kind, the acting user, the idempotency key
+ * and the payload, refuses what cannot be sent with an {@link InvalidItem} naming the field, stores the rest and
+ * wakes the dispatcher.
+ */
+public final class OutboxIntake {
+    private final Tenants tenants;
+    private final Outbox outbox;
+    private final Runnable wake;
+
+    public OutboxIntake(Tenants tenants, Outbox outbox, Runnable wake) {
+        this.tenants = tenants;
+        this.outbox = outbox;
+        this.wake = wake;
+    }
+
+    /**
+     * @param fields the payload plus, optionally, {@code user_id} (the acting user); other item fields (kind,
+     *               tenant, idempotency_key) have been taken out by the caller
+     */
+    public Outbox.Accepted accept(String tenantId, Kind kind, ObjectNode fields, String idempotencyKey)
+            throws SQLException {
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
+                + "' is not a tenant of this hub"));
+        if (tenant.harvest().isEmpty()) {
+            throw new InvalidItem("tenant", "'" + tenantId + "' has no Harvest credentials (harvest.* keys in "
+                    + tenant.source() + ")");
+        }
+        Long actingUser = null;
+        JsonNode user = fields.remove("user_id");
+        if (user != null && !user.isNull()) {
+            if (!user.canConvertToExactIntegral() || user.asLong() <= 0) {
+                throw new InvalidItem("user_id", "must be a Greenhouse user id (a positive whole number), not " + user);
+            }
+            actingUser = user.asLong();
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw new InvalidItem("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        ObjectNode payload = ItemValidator.validate(kind, fields);
+        if (kind.refersToInterview()) {
+            Outbox.Target target = outbox.resolve(tenantId, payload.get("interview").asText());
+            if (target instanceof Outbox.Target.Invalid i) {
+                throw new InvalidItem("interview", i.why());
+            }
+        }
+        Outbox.Accepted accepted = outbox.insert(tenantId, kind, payload, actingUser, idempotencyKey);
+        if (!accepted.repeated()) {
+            wake.run();
+        }
+        return accepted;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.trellis.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trellis.sync.StreamDefinition;
+import dev.trellis.sync.StreamRunner;
+import dev.trellis.sync.SyncTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+
+/**
+ * Writes what Greenhouse answered into the synced tables ({@code gh_notes}, {@code gh_interviews}) in the same
+ * transaction that marks the item delivered, so readers of those tables see a write at once instead of at the next
+ * sync. Uses the stream's own definition when its route is loaded, the shipped one otherwise.
+ */
+final class SyncedRecords {
+    private static final Map<String, List<String>> SHIPPED_JOINS = Map.of(
+            "notes", List.of("candidate_id", "application_id", "user_id"),
+            "interviews", List.of("application_id", "job_id", "job_interview_id", "organizer_id"));
+
+    private final CamelContext context;
+    private final SyncTable tables;
+
+    SyncedRecords(CamelContext context, SyncTable tables) {
+        this.context = context;
+        this.tables = tables;
+    }
+
+    /** Creates the table if the sync has not yet; before the delivery's transaction, as DDL commits on its own. */
+    void prepare(Kind kind) throws SQLException {
+        StreamDefinition def = definition(kind);
+        // two threads creating the same table at once collide in pg_type: one at a time here, retry across instances
+        synchronized (this) {
+            try {
+                tables.ensure(def);
+            } catch (SQLException e) {
+                tables.ensure(def);
+            }
+        }
+    }
+
+    void write(Connection c, String tenant, Kind kind, JsonNode record) throws SQLException {
+        StreamDefinition def = definition(kind);
+        if (kind == Kind.interview_delete) {
+            try (PreparedStatement ps = c.prepareStatement("update " + def.table()
+                    + " set deleted_at = coalesce(deleted_at, now()) where tenant = ? and id = ?")) {
+                ps.setString(1, tenant);
+                ps.setLong(2, record.path("id").asLong());
+                ps.executeUpdate();
+            }
+            return;
+        }
+        if (record == null || !record.hasNonNull("id")) {
+            return;
+        }
+        tables.upsert(c, def, tenant, JsonNodeFactory.instance.arrayNode().add(record), false);
+    }
+
+    private StreamDefinition definition(Kind kind) {
+        String stream = kind.isNote() ? "notes" : "interviews";
+        Optional<StreamDefinition> loaded = context.getRoutes().stream()
+                .map(StreamRunner::parameters)
+                .filter(p -> stream.equals(p.get("stream")))
+                .map(StreamDefinition::from)
+                .findFirst();
+        return loaded.orElseGet(() -> new StreamDefinition(stream, stream, "gh_" + stream, SHIPPED_JOINS.get(stream),
+                500, Duration.ofMinutes(60), Duration.ofSeconds(60), Optional.empty(), "", false));
+    }
+
+    /** For a delete: the record is just its id. */
+    static JsonNode idOnly(long id) {
+        return JsonNodeFactory.instance.objectNode().put("id", id);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.trellis.outbound;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.hub.HttpCalls;
+import dev.trellis.hub.TestHome;
+import dev.trellis.sandbox.Resource;
+import dev.trellis.sandbox.Sandbox;
+import dev.trellis.sandbox.SandboxCredentials;
+import dev.trellis.sandbox.SandboxSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built jar on an external PostgreSQL, against the sandbox over HTTP: killed with SIGKILL in the middle of a
+ * batch (with writes applied but unanswered), then restarted; and two jars sharing one outbox.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OutboxJarIT {
+    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
+    private static final long CANDIDATE = 10_000_003L;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedPostgres pg;
+    static DataSource db;
+    static Sandbox sandbox;
+    static TestHome homeA;
+    static TestHome homeB;
+    static final List<Process> hubs = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+        db = pg.getPostgresDatabase();
+        sandbox = Sandbox.start(SandboxSettings.builder().seed(9).candidates(200).rateLimit(0).build());
+        homeA = home("a");
+        homeB = home("b");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : hubs) {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        sandbox.close();
+        pg.close();
+    }
+
+    @Test
+    @Order(1)
+    void killedDuringABatchThenRestartedDeliversEveryItemOnce() throws Exception {
+        Process a = start(homeA, "a1");
+        sandbox.faults().latency(Duration.ofMillis(60));
+        long notesBefore = sandbox.state().count(Resource.NOTES);
+        List<Long> items = insertNotes("kill", 80);
+        waitUntil(Duration.ofSeconds(60), () -> delivered(items) >= 12, a, "a1");
+        // the next four writes are applied and never answered; the four dispatcher threads hang on them
+        sandbox.faults().dropResponsesAfterWrite(4, Duration.ofSeconds(20));
+        waitUntil(Duration.ofSeconds(30), () -> sandbox.state().requests("POST /v3/notes dropped") >= 4, a, "a1");
+        a.destroyForcibly();
+        assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+        long sending = count("select count(*) from outbox where status = 'sending'");
+        System.out.printf("OutboxJarIT: killed with %d delivered, %d sending%n", delivered(items), sending);
+        assertTrue(sending >= 4, "items were in flight when killed: " + sending);
+
+        sandbox.faults().clear().latency(Duration.ofMillis(5));
+        Process again = start(homeA, "a2");
+        waitUntil(Duration.ofSeconds(60), () -> delivered(items) == items.size(), again, "a2");
+        assertExactlyOnce(items, "kill", notesBefore);
+        assertTrue(count("select count(*) from outbox where ambiguous and status = 'delivered'") >= 4,
+                "the orphaned items were reconciled");
+        assertEquals(0, count("select count(*) from dead_letter"));
+    }
+
+    @Test
+    @Order(2)
+    void twoJarsOnOneDatabaseDeliverEveryItemOnce() throws Exception {
+        start(homeB, "b");
+        sandbox.faults().clear().latency(Duration.ofMillis(10));
+        long notesBefore = sandbox.state().count(Resource.NOTES);
+        List<Long> items = insertNotes("pair", 200);
+        waitUntil(Duration.ofSeconds(60), () -> delivered(items) == items.size(), hubs.get(hubs.size() - 1), "b");
+        sandbox.faults().clear();
+        assertExactlyOnce(items, "pair", notesBefore);
+        long dispatchers = count("select count(distinct claimed_by) from outbox where id = any(array" + items + ")");
+        System.out.printf("OutboxJarIT: 200 items shared by %d dispatchers%n", dispatchers);
+        assertEquals(2, dispatchers, "both instances took part");
+    }
+
+    /** N new notes in Greenhouse, one per item, each with its item's body. */
+    private static void assertExactlyOnce(List<Long> items, String prefix, long notesBefore) throws Exception {
+        assertEquals(notesBefore + items.size(), sandbox.state().count(Resource.NOTES), "one note per item, no more");
+        Set<Long> ids = new HashSet<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select greenhouse_id, payload->>'body' from outbox where id = any(array"
+                        + items + ")")) {
+            while (rs.next()) {
+                JsonNode note = sandbox.record(Resource.NOTES, rs.getLong(1));
+                assertEquals(rs.getString(2), note.get("body").asText());
+                assertTrue(ids.add(rs.getLong(1)), "two items claim note " + rs.getLong(1));
+            }
+        }
+        assertEquals(items.size(), ids.size());
+        assertTrue(ids.stream().allMatch(id -> sandbox.record(Resource.NOTES, id).get("body").asText().startsWith(prefix)));
+    }
+
+    private static List<Long> insertNotes(String prefix, int n) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        insert into outbox (tenant, kind, payload)
+                        select 'demo', 'note', jsonb_build_object('candidate_id', ?::bigint, 'body', ? || ' #' || i)
+                        from generate_series(1, ?) i returning id""")) {
+            ps.setLong(1, CANDIDATE);
+            ps.setString(2, prefix);
+            ps.setInt(3, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static long delivered(List<Long> items) throws Exception {
+        return count("select count(*) from outbox where status = 'delivered' and id = any(array" + items + ")");
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static TestHome home(String name) throws IOException {
+        SandboxCredentials c = sandbox.credentials();
+        TestHome home = new TestHome(Files.createDirectories(dir.resolve(name))).tenant("demo", """
+                harvest.base-url = %s
+                harvest.token-url = %s
+                harvest.client-id = %s
+                harvest.client-secret = env:OUTBOX_IT_SECRET
+                harvest.user-id = %d
+                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()));
+        Files.copy(Path.of("config/application.properties"), home.dir().resolve("config/application.properties"));
+        return home;
+    }
+
+    private static Process start(TestHome home, String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "run", "--home", home.dir().toString(), "--port", String.valueOf(home.port()),
+                "--management-port", String.valueOf(home.managementPort())));
+        for (String p : List.of("trellis.db.url=" + pg.getJdbcUrl("postgres", "postgres"), "trellis.db.user=postgres",
+                "trellis.greenhouse.rate-budget=100000", "trellis.outbox.backoff-ms=100",
+                "trellis.outbox.max-backoff-ms=500", "trellis.outbox.poll-ms=1000", "trellis.greenhouse.timeout-ms=60000")) {
+            command.add("-P");
+            command.add(p);
+        }
+        Path log = home.dir().resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.dir().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("OUTBOX_IT_SECRET", sandbox.credentials().clientSecret());
+        pb.environment().remove("TRELLIS_API_TOKEN");
+        Process p = pb.start();
+        hubs.add(p);
+        waitUntil(Duration.ofSeconds(90), () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200,
+                p, name);
+        return p;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitUntil(Duration limit, Check check, Process hub, String name) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!hub.isAlive()) {
+                throw new AssertionError("Trellis " + name + " exited:\n" + log(name));
+            }
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Not within " + limit + ":\n" + log(name));
+    }
+
+    private static String log(String name) throws IOException {
+        Path p = (name.startsWith("a") ? homeA : homeB).dir().resolve(name + ".log");
+        String out = Files.exists(p) ? Files.readString(p) : "";
+        return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+    }
+}
