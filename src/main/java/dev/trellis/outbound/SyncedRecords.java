@@ -59,7 +59,8 @@ final class SyncedRecords {
         if (record == null || !record.hasNonNull("id")) {
             return;
         }
-        tables.upsert(c, def, tenant, JsonNodeFactory.instance.arrayNode().add(record), false);
+        var page = JsonNodeFactory.instance.arrayNode().add(record);
+        tables.upsert(c, def, tenant, page, page.toString(), false);
     }
 
     private StreamDefinition definition(Kind kind) {
