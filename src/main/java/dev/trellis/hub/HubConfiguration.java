@@ -20,6 +20,7 @@ import dev.trellis.health.DatabaseHealthCheck;
 import dev.trellis.sync.IdSweep;
 import dev.trellis.sync.QuartzCluster;
 import dev.trellis.sync.StreamApi;
+import dev.trellis.sync.SyncLag;
 import dev.trellis.sync.StreamRunner;
 import dev.trellis.sync.StreamSync;
 import dev.trellis.sync.SyncTable;
@@ -141,6 +142,8 @@ public final class HubConfiguration implements CamelConfiguration {
         StreamApi streams = new StreamApi(context, database.dataSource(), tenantRegistry, new JsonResponse(masker),
                 context.getExecutorServiceManager().newFixedThreadPool(this, "stream-run-now", syncThreads), Clock.systemUTC());
         registry.bind("streamApi", streams);
+        HealthCheckRegistry.get(context).register(new SyncLag(streams, database.dataSource(), Clock.systemUTC(),
+                Duration.ofMinutes(settings.integer("trellis.sync.lag-grace-minutes", 30)), meters));
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

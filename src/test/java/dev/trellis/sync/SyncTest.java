@@ -179,6 +179,20 @@ class SyncTest {
         assertFalse(s.get("watermark").isNull());
         assertEquals("done", s.get("lastRun").get("status").asText());
         assertTrue(s.get("nextRun").asText().startsWith("20"), s.toString());
+        String health = HttpCalls.get(home.managementUrl() + "/observe/health").body();
+        assertTrue(health.contains("\"name\":\"sync-lag\",\"status\":\"UP\""), health);
+        String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
+        assertTrue(metrics.contains("trellis_sync_lag_seconds{stream=\"candidates\",tenant=\"demo\"}"), metrics);
+        // a stream far behind its schedule turns the health check DOWN, naming it
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("update sync_stream set watermark = watermark - interval '2 days' where stream = 'candidates'");
+        }
+        HttpCalls.Answer late = HttpCalls.get(home.managementUrl() + "/observe/health");
+        assertEquals(503, late.status());
+        assertTrue(late.body().contains("candidates (") && late.body().contains("min behind"), late.body());
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("update sync_stream set watermark = watermark + interval '2 days' where stream = 'candidates'");
+        }
         HttpCalls.Answer unknown = HttpCalls.post(home.apiUrl() + "/api/streams/demo/nope/sync");
         assertEquals(404, unknown.status());
     }

@@ -1,0 +1,104 @@
+package dev.trellis.sync;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.quartz.CronExpression;
+
+/**
+ * {@code trellis_sync_lag_seconds{tenant,stream}} (now minus watermark) and a health check that goes DOWN naming the
+ * streams whose lag passed their threshold: twice the time between two runs of their schedule, plus a grace.
+ */
+public final class SyncLag extends AbstractHealthCheck {
+    private final StreamApi streams;
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration grace;
+    private final MultiGauge gauge;
+
+    public SyncLag(StreamApi streams, DataSource dataSource, Clock clock, Duration grace, MeterRegistry meters) {
+        super("trellis", "sync-lag");
+        this.streams = streams;
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.grace = grace;
+        this.gauge = MultiGauge.builder("trellis.sync.lag.seconds")
+                .description("Now minus the stream's watermark: how old the freshest guaranteed data is")
+                .baseUnit("seconds").register(meters);
+    }
+
+    /** One stream's lag, or null before its first complete run. */
+    record Lag(String tenant, String stream, Duration lag, Duration threshold) {
+    }
+
+    List<Lag> lags() throws Exception {
+        List<Lag> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select watermark from sync_stream where tenant = ? and stream = ? and paused_reason is null")) {
+            for (StreamApi.Target t : streams.targets()) {
+                ps.setString(1, t.tenant().id());
+                ps.setString(2, t.stream());
+                try (ResultSet rs = ps.executeQuery()) {
+                    Instant watermark = rs.next() ? StreamState.instant(rs, 1) : null;
+                    if (watermark != null) {
+                        out.add(new Lag(t.tenant().id(), t.stream(), Duration.between(watermark, clock.instant()),
+                                threshold(t.params().get("schedule"))));
+                    }
+                }
+            }
+        }
+        gauge.register(out.stream().map(l -> MultiGauge.Row.of(Tags.of("tenant", l.tenant(), "stream", l.stream()),
+                l.lag().toSeconds())).toList(), true);
+        return out;
+    }
+
+    private Duration threshold(String cron) {
+        try {
+            CronExpression expression = new CronExpression(cron);
+            Date next = expression.getNextValidTimeAfter(Date.from(clock.instant()));
+            Date after = next == null ? null : expression.getNextValidTimeAfter(next);
+            if (after != null) {
+                return Duration.ofMillis(2 * (after.getTime() - next.getTime())).plus(grace);
+            }
+        } catch (ParseException e) {
+            // an invalid schedule never runs: the stream's route fails to start and routes-running says so
+        }
+        return Duration.ofDays(3650);
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try {
+            TreeSet<String> late = new TreeSet<>();
+            for (Lag l : lags()) {
+                if (l.lag().compareTo(l.threshold()) > 0) {
+                    late.add(l.tenant() + "/" + l.stream() + " (" + l.lag().toMinutes() + " min behind, threshold "
+                            + l.threshold().toMinutes() + " min)");
+                }
+            }
+            if (late.isEmpty()) {
+                builder.up();
+            } else {
+                builder.message("streams behind: " + String.join(", ", late)).detail("late", List.copyOf(late)).down();
+            }
+        } catch (Exception e) {
+            builder.message("cannot read stream lag: " + e.getMessage()).error(e).down();
+        }
+    }
+}
