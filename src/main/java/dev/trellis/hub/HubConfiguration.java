@@ -159,6 +159,11 @@ public final class HubConfiguration implements CamelConfiguration {
             });
         }
 
+        if (Boolean.parseBoolean(settings.string("camel.main.routes-reload-enabled", "false"))) {
+            context.addService(new TemplatedRouteReload(settings.required("camel.main.routes-reload-directory"),
+                    settings.string("camel.main.routes-reload-pattern", "*.camel.yaml")));
+        }
+
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(database.dataSource()));
         RoutesRunningHealthCheck routesRunning = new RoutesRunningHealthCheck(settings.list("trellis.health.required-routes"));
