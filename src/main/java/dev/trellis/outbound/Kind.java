@@ -11,6 +11,16 @@ public enum Kind {
         return Arrays.stream(values()).filter(k -> k.name().equals(name)).findFirst();
     }
 
+    /** The v3 scope the write needs; the connection check pauses a kind whose scope is missing. */
+    public String scope() {
+        return switch (this) {
+            case note, email -> "harvest:notes:create";
+            case interview_create -> "harvest:interviews:create";
+            case interview_update -> "harvest:interviews:update";
+            case interview_delete -> "harvest:interviews:destroy";
+        };
+    }
+
     /** Note and e-mail items both become a Greenhouse note. */
     public boolean isNote() {
         return this == note || this == email;

@@ -3,6 +3,7 @@ package dev.trellis.outbound;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
+import dev.trellis.check.PermissionRegistry;
 import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
@@ -33,6 +34,8 @@ public final class Outbound {
                 Duration.ofMillis(settings.number("trellis.outbox.poll-ms", 5000)),
                 Duration.ofMillis(settings.number("trellis.outbox.stop-grace-ms", 5000)));
         OutboxMetrics metrics = new OutboxMetrics(meters);
+        OutboxPauses pauses = new OutboxPauses(tenants,
+                context.getRegistry().lookupByNameAndType(PermissionRegistry.BEAN, PermissionRegistry.class));
         ItemDelivery delivery = new ItemDelivery(tenants, gateway, outbox, new Reconciler(gateway, outbox));
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, outbox, delivery,
                 new SyncedRecords(context, new SyncTable(dataSource)), metrics, masker, policy, () -> {
@@ -41,10 +44,10 @@ public final class Outbound {
                         return DriverManager.getConnection(h.getJdbcUrl(), h.getUsername(), h.getPassword());
                     }
                     return dataSource.getConnection();
-                });
+                }, pauses);
         context.addService(dispatcher);
         context.getRegistry().bind(DISPATCHER, dispatcher);
         context.getRegistry().bind(API, new OutboxApi(new OutboxIntake(tenants, outbox, dispatcher::wake), outbox,
-                new JsonResponse(masker)));
+                new JsonResponse(masker), pauses));
     }
 }

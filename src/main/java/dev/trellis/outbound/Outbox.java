@@ -88,17 +88,18 @@ public final class Outbox {
      * Claims the oldest due item that no other dispatcher holds and that no earlier item of its ordering key is
      * waiting for; it is 'sending' from now on, and the attempt is counted before anything is sent.
      */
-    public Optional<OutboxItem> claim(int claimer) throws SQLException {
+    public Optional<OutboxItem> claim(int claimer, List<String> paused) throws SQLException {
         return one("""
                 update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_by = ?, claimed_at = now(),
                        updated_at = now()
                 where o.id = (select c.id from outbox c
                               where c.status = 'queued' and c.next_attempt_at <= now()
+                                and not (c.tenant || '/' || c.kind) = any(?::text[])
                                 and (c.ordering_key is null or not %s)
                               order by c.next_attempt_at, c.id
                               limit 1
                               for update skip locked)
-                returning o.*""".formatted(BLOCKED_BY_EARLIER), claimer, null);
+                returning o.*""".formatted(BLOCKED_BY_EARLIER), claimer, paused.toArray(String[]::new));
     }
 
     /** Claims one dead item for a replay; empty when it is not dead (any more) or another dispatcher has it. */
@@ -289,11 +290,14 @@ public final class Outbox {
         }
     }
 
-    private Optional<OutboxItem> one(String sql, int claimer, Long id) throws SQLException {
+    /** Runs a claim: the claimer, then the item id (a Long) or the paused tenant/kind pairs (a String[]). */
+    private Optional<OutboxItem> one(String sql, int claimer, Object second) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, claimer);
-            if (id != null) {
+            if (second instanceof Long id) {
                 ps.setLong(2, id);
+            } else if (second instanceof String[] pairs) {
+                ps.setArray(2, c.createArrayOf("text", pairs));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();

@@ -25,7 +25,10 @@ public final class OutboxApi {
     private final Outbox outbox;
     private final JsonResponse response;
 
-    public OutboxApi(OutboxIntake intake, Outbox outbox, JsonResponse response) {
+    private final OutboxPauses pauses;
+
+    OutboxApi(OutboxIntake intake, Outbox outbox, JsonResponse response, OutboxPauses pauses) {
+        this.pauses = pauses;
         this.intake = intake;
         this.outbox = outbox;
         this.response = response;
@@ -54,7 +57,12 @@ public final class OutboxApi {
     public void show(Exchange exchange) {
         response.answer(exchange, 200, ex -> {
             long id = JsonResponse.number(ex, "id").orElseThrow(() -> ApiException.badRequest("Parameter 'id' is required"));
-            return outbox.find(id).orElseThrow(() -> ApiException.notFound("No outbox item " + id)).view();
+            OutboxItem item = outbox.find(id).orElseThrow(() -> ApiException.notFound("No outbox item " + id));
+            var view = item.view();
+            if ("queued".equals(item.status())) {
+                pauses.reason(item.tenant(), item.kind()).ifPresent(reason -> view.put("paused", reason));
+            }
+            return view;
         });
     }
 

@@ -48,10 +48,13 @@ public final class OutboxDispatcher extends ServiceSupport {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private ProducerTemplate producer;
+    private final OutboxPauses pauses;
 
     OutboxDispatcher(CamelContext context, Outbox outbox, ItemDelivery delivery, SyncedRecords synced,
-            OutboxMetrics metrics, SecretMasker masker, Policy policy, OutboxListener.Connector connector) {
+            OutboxMetrics metrics, SecretMasker masker, Policy policy, OutboxListener.Connector connector,
+            OutboxPauses pauses) {
         this.context = context;
+        this.pauses = pauses;
         this.outbox = outbox;
         this.delivery = delivery;
         this.synced = synced;
@@ -108,7 +111,8 @@ public final class OutboxDispatcher extends ServiceSupport {
             try {
                 int claimer = listener.claimer();
                 long seen = wakeup.generation();
-                Optional<OutboxItem> item = claimer == 0 || !context.isStarted() ? Optional.empty() : outbox.claim(claimer);
+                Optional<OutboxItem> item = claimer == 0 || !context.isStarted() ? Optional.empty()
+                        : outbox.claim(claimer, pauses.pausedPairs());
                 if (item.isEmpty()) {
                     wakeup.await(seen, claimer == 0 || !context.isStarted() ? 100 : policy.poll().toMillis());
                     continue;

@@ -1,0 +1,41 @@
+package dev.trellis.outbound;
+
+import dev.trellis.check.PermissionRegistry;
+import dev.trellis.config.Tenant;
+import dev.trellis.config.Tenants;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Outbox kinds the connection check found unusable for a tenant (their scope missing): their items wait, queued, with
+ * the reason in {@code GET /api/outbox/{id}}, instead of failing into the dead-letter queue; a passing check lets
+ * them go.
+ */
+final class OutboxPauses {
+    private final Tenants tenants;
+    private final PermissionRegistry permissions;
+
+    OutboxPauses(Tenants tenants, PermissionRegistry permissions) {
+        this.tenants = tenants;
+        this.permissions = permissions;
+    }
+
+    Optional<String> reason(String tenant, String kind) {
+        return permissions == null ? Optional.empty()
+                : Kind.parse(kind).flatMap(k -> permissions.pausedReason(tenant, k.scope()));
+    }
+
+    /** "tenant/kind" pairs not to claim now. */
+    List<String> pausedPairs() {
+        List<String> pairs = new ArrayList<>();
+        for (Tenant tenant : tenants.all()) {
+            for (Kind kind : Kind.values()) {
+                if (reason(tenant.id(), kind.name()).isPresent()) {
+                    pairs.add(tenant.id() + "/" + kind.name());
+                }
+            }
+        }
+        return pairs;
+    }
+}
