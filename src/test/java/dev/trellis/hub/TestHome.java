@@ -1,5 +1,7 @@
 package dev.trellis.hub;
 
+import dev.trellis.sandbox.Sandbox;
+import dev.trellis.sandbox.SandboxCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -53,6 +55,28 @@ public final class TestHome {
 
     public TestHome tenant(String id, String properties) {
         return write("config/tenants/" + id + ".properties", properties);
+    }
+
+    /** Tenant {@code id} pointing at the sandbox with its all-scopes client. */
+    public TestHome sandboxTenant(String id, Sandbox sandbox) {
+        SandboxCredentials c = sandbox.credentials();
+        return sandboxTenant(id, sandbox, c.clientId(), c.clientSecret(), "SANDBOX_SECRET_" + id.toUpperCase().replace('-', '_'));
+    }
+
+    /**
+     * Tenant {@code id} pointing at the sandbox with the given client. The secret is read from {@code secretVariable},
+     * set here as a JVM property for in-process hubs (a jar under test gets it as an environment variable).
+     */
+    public TestHome sandboxTenant(String id, Sandbox sandbox, String clientId, String clientSecret, String secretVariable) {
+        SandboxCredentials c = sandbox.credentials();
+        System.setProperty(secretVariable, clientSecret);
+        return tenant(id, """
+                harvest.base-url = %s
+                harvest.token-url = %s
+                harvest.client-id = %s
+                harvest.client-secret = env:%s
+                harvest.user-id = %d
+                """.formatted(c.baseUrl(), c.tokenUrl(), clientId, secretVariable, c.siteAdminUserId()));
     }
 
     public TestHome write(String relative, String content) {

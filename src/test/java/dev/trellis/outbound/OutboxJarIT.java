@@ -160,13 +160,8 @@ class OutboxJarIT {
 
     private static TestHome home(String name) throws IOException {
         SandboxCredentials c = sandbox.credentials();
-        TestHome home = new TestHome(Files.createDirectories(dir.resolve(name))).tenant("demo", """
-                harvest.base-url = %s
-                harvest.token-url = %s
-                harvest.client-id = %s
-                harvest.client-secret = env:OUTBOX_IT_SECRET
-                harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()));
+        TestHome home = new TestHome(Files.createDirectories(dir.resolve(name)))
+                .sandboxTenant("demo", sandbox, c.clientId(), c.clientSecret(), "OUTBOX_IT_SECRET");
         Files.copy(Path.of("config/application.properties"), home.dir().resolve("config/application.properties"));
         return home;
     }

@@ -9,7 +9,6 @@ import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
-import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
 import java.net.URI;
@@ -31,16 +30,9 @@ class OutboxPauseTest {
     @Test
     void notesWaitWhileTheirScopeIsMissing() throws Exception {
         try (Sandbox sandbox = Sandbox.start(SandboxSettings.builder().seed(8).candidates(100).rateLimit(0).build())) {
-            SandboxCredentials c = sandbox.credentials();
             var limited = sandbox.createClient(Scopes.allExcept(Scopes.NOTES_CREATE));
-            System.setProperty("PAUSE_TEST_SECRET", limited.clientSecret());
-            TestHome home = new TestHome(dir).tenant("acme", """
-                    harvest.base-url = %s
-                    harvest.token-url = %s
-                    harvest.client-id = %s
-                    harvest.client-secret = env:PAUSE_TEST_SECRET
-                    harvest.user-id = %d
-                    """.formatted(c.baseUrl(), c.tokenUrl(), limited.clientId(), c.siteAdminUserId()))
+            TestHome home = new TestHome(dir)
+                    .sandboxTenant("acme", sandbox, limited.clientId(), limited.clientSecret(), "PAUSE_TEST_SECRET")
                     .property("trellis.check.on-startup", "true")
                     .property("trellis.check.startup-delay-ms", "10")
                     .property("trellis.outbox.poll-ms", "200");

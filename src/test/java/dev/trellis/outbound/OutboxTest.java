@@ -13,7 +13,6 @@ import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
-import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +51,7 @@ class OutboxTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(5).candidates(300).rateLimit(0).build());
-        SandboxCredentials c = sandbox.credentials();
-        System.setProperty("OUTBOX_TEST_SECRET", c.clientSecret());
-        home = new TestHome(dir).tenant("demo", """
-                harvest.base-url = %s
-                harvest.token-url = %s
-                harvest.client-id = %s
-                harvest.client-secret = env:OUTBOX_TEST_SECRET
-                harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()))
+        home = new TestHome(dir).sandboxTenant("demo", sandbox)
                 .property("trellis.greenhouse.rate-budget", "100000")
                 .property("trellis.greenhouse.backoff-ms", "10")
                 .property("trellis.greenhouse.max-backoff-ms", "50")

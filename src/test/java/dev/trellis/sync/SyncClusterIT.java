@@ -71,13 +71,8 @@ class SyncClusterIT {
 
     private TestHome home(String name, int perPage, String cron) {
         SandboxCredentials c = sandbox.credentials();
-        return new TestHome(dir.resolve(name)).tenant("acme", """
-                harvest.base-url = %s
-                harvest.token-url = %s
-                harvest.client-id = %s
-                harvest.client-secret = env:CLUSTER_IT_SECRET
-                harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()))
+        return new TestHome(dir.resolve(name))
+                .sandboxTenant("acme", sandbox, c.clientId(), c.clientSecret(), "CLUSTER_IT_SECRET")
                 .route("streams.camel.yaml", """
                         - templatedRoute:
                             routeTemplateRef: harvest-stream

@@ -10,7 +10,6 @@ import dev.trellis.hub.RouteInvoker;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
-import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
 import java.nio.file.Path;
@@ -60,15 +59,7 @@ class SyncFaultsTest {
 
     private void start(SandboxSettings settings, int perPage, String clientId, String secret, Map<String, String> props)
             throws Exception {
-        SandboxCredentials c = sandbox.credentials();
-        System.setProperty("FAULTS_TEST_SECRET", secret);
-        TestHome home = new TestHome(dir).tenant("acme", """
-                harvest.base-url = %s
-                harvest.token-url = %s
-                harvest.client-id = %s
-                harvest.client-secret = env:FAULTS_TEST_SECRET
-                harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), clientId, c.siteAdminUserId()))
+        TestHome home = new TestHome(dir).sandboxTenant("acme", sandbox, clientId, secret, "FAULTS_TEST_SECRET")
                 .route("streams.camel.yaml", STREAMS.formatted(perPage, perPage))
                 .property("trellis.greenhouse.backoff-ms", "20")
                 .property("trellis.greenhouse.max-backoff-ms", "200")

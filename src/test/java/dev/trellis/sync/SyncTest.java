@@ -13,7 +13,6 @@ import dev.trellis.hub.RouteInvoker;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
-import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,15 +49,7 @@ class SyncTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(11).candidates(2_000).rateLimit(0).build());
-        SandboxCredentials c = sandbox.credentials();
-        System.setProperty("SYNC_TEST_SECRET", c.clientSecret());
-        home = new TestHome(dir).tenant("demo", """
-                harvest.base-url = %s
-                harvest.token-url = %s
-                harvest.client-id = %s
-                harvest.client-secret = env:SYNC_TEST_SECRET
-                harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId()))
+        home = new TestHome(dir).sandboxTenant("demo", sandbox)
                 .property("trellis.greenhouse.rate-budget", "100000");
         Files.copy(Path.of("routes/streams.camel.yaml"), dir.resolve("routes/streams.camel.yaml"));
         hub = home.start();
