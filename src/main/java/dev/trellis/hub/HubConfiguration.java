@@ -94,7 +94,6 @@ public final class HubConfiguration implements CamelConfiguration {
         Tenants tenantRegistry = new Tenants(tenants);
         registry.bind(TENANTS, tenantRegistry);
         registry.bind(SECRET_MASKER, masker);
-        registry.bind("database", database);
 
         // Trellis's meters; joined to camel-micrometer's Prometheus registry once that exists
         CompositeMeterRegistry meters = new CompositeMeterRegistry();

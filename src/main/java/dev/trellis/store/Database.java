@@ -108,14 +108,6 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    public String description() {
-        return description;
-    }
-
-    public boolean isEmbedded() {
-        return embedded != null;
-    }
-
     @Override
     public void close() {
         pool.close();
