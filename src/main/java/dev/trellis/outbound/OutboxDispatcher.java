@@ -33,7 +33,11 @@ public final class OutboxDispatcher extends ServiceSupport {
 
     /** trellis.outbox.* settings. */
     public record Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
-            Duration stopGrace) {
+            Duration stopGrace, int batchSize) {
+        public Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
+                Duration stopGrace) {
+            this(threads, maxAttempts, backoff, maxBackoff, poll, stopGrace, 50);
+        }
     }
 
     private final CamelContext context;
@@ -113,7 +117,16 @@ public final class OutboxDispatcher extends ServiceSupport {
                     wakeup.await(seen, claimer == 0 || !context.isStarted() ? 100 : policy.poll().toMillis());
                     continue;
                 }
-                process(item.get());
+                List<OutboxItem> batch = new ArrayList<>(List.of(item.get()));
+                if (Kind.parse(item.get().kind()).map(Kind::batched).orElse(false)) {
+                    // Greenhouse takes these as one array: claim what else of the tenant's is due
+                    batch.addAll(outbox.claimMore(claimer, item.get().tenant(), item.get().kind(),
+                            policy.batchSize() - 1));
+                }
+                List<Outcome> outcomes = delivery.attempt(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    process(batch.get(i), outcomes.get(i));
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -123,8 +136,7 @@ public final class OutboxDispatcher extends ServiceSupport {
         }
     }
 
-    private void process(OutboxItem item) throws InterruptedException, SQLException {
-        Outcome outcome = delivery.attempt(item);
+    private void process(OutboxItem item, Outcome outcome) throws InterruptedException, SQLException {
         if (outcome instanceof Outcome.Delivered d) {
             record(item, d);
         } else if (outcome instanceof Outcome.Wait w) {
@@ -157,7 +169,11 @@ public final class OutboxDispatcher extends ServiceSupport {
             try {
                 Optional<Instant> at = outbox.delivered(c, item, d.greenhouseId());
                 if (at.isPresent() && d.record() != null) {
-                    synced.write(c, item.tenant(), kind, d.record());
+                    if (kind == Kind.ingest_candidate) {
+                        synced.ingested(c, item, d.record());
+                    } else {
+                        synced.write(c, item.tenant(), kind, d.record());
+                    }
                 }
                 c.commit();
                 if (at.isEmpty()) {
