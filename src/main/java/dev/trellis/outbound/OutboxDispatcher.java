@@ -144,9 +144,10 @@ public final class OutboxDispatcher extends ServiceSupport {
         } else if (outcome instanceof Outcome.Retry r) {
             String error = error(r.cause());
             if (item.attempts() >= policy.maxAttempts()) {
+                // the letter first: whoever sees the item dead finds its dead letter
+                fileDeadLetter(item, r.cause(), r.endpoint());
                 outbox.dead(item, r.ambiguous(), error + " (gave up after " + item.attempts() + " attempts)");
                 metrics.outcome(item.kind(), "dead");
-                fileDeadLetter(item, r.cause(), r.endpoint());
             } else {
                 outbox.retry(item, Instant.now().plus(backoff(item.attempts())), r.ambiguous(), error, true);
                 metrics.outcome(item.kind(), r.ambiguous() ? "ambiguous" : "retry");
@@ -154,9 +155,9 @@ public final class OutboxDispatcher extends ServiceSupport {
                         item.tenant(), item.attempts(), r.ambiguous() ? " and may have been applied" : "", error);
             }
         } else if (outcome instanceof Outcome.Dead d) {
+            fileDeadLetter(item, d.cause(), d.endpoint());
             outbox.dead(item, d.ambiguous(), error(d.cause()));
             metrics.outcome(item.kind(), "dead");
-            fileDeadLetter(item, d.cause(), d.endpoint());
         }
     }
 
