@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trellis", mixinStandardHelpOptions = true, versionProvider = Trellis.Version.class,
         description = "Integration hub between Greenhouse and your systems.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DeadLettersCommand.class, SandboxCommand.class,
+                dev.trellis.ingestion.IngestionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Trellis implements Runnable {
 

@@ -142,7 +142,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** The table of one tenant, then the fix. */
-    static void print(PrintWriter out, CheckResult r) {
+    public static void print(PrintWriter out, CheckResult r) {
         out.printf("Tenant %s: %s%n", r.tenant(), r.usable() ? "everything enabled is usable"
                 : r.problems().size() + " problem(s)");
         List<String[]> lines = new ArrayList<>();

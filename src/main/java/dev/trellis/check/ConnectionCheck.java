@@ -120,6 +120,21 @@ public final class ConnectionCheck {
         return new CheckResult(tenant.id(), clock.instant(), run.rows, run.fix());
     }
 
+    /**
+     * Only step 4, Candidate Ingestion and the job board: the connect check of a sourcing partner (at start-up,
+     * {@code trellis ingestion connect}, {@code POST /api/tenants/{tenant}/ingestion/connect}).
+     */
+    public CheckResult checkIngestion(Tenant tenant) throws InterruptedException {
+        Run run = new Run(tenant);
+        if (tenant.ingestion().isPresent()) {
+            run.ingestion(tenant.ingestion().get());
+        }
+        if (tenant.jobBoard().isPresent()) {
+            run.jobBoard(tenant.jobBoard().get());
+        }
+        return new CheckResult(tenant.id(), clock.instant(), run.rows, run.fixes);
+    }
+
     /** An HTTP answer; status 0 when none came (then {@code error} says why). */
     private record Http(int status, JsonNode json, String text, String error) {
         String said() {

@@ -64,6 +64,7 @@ public final class Hub {
         main.configure().addRoutesBuilder(new StreamRoutes());
         main.configure().addRoutesBuilder(new dev.trellis.check.CheckRoutes());
         main.configure().addRoutesBuilder(new dev.trellis.outbound.OutboxRoutes());
+        main.configure().addRoutesBuilder(new dev.trellis.ingestion.IngestionRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

@@ -132,6 +132,10 @@ public final class HubConfiguration implements CamelConfiguration {
         dev.trellis.outbound.Outbound.configure(context, settings, database.dataSource(), tenantRegistry, gateway,
                 masker, meters);
 
+        // sourcing partners (docs/ingestion.md): Candidate Ingestion client, job board, links, push, status sync
+        dev.trellis.ingestion.Ingestion.configure(context, settings, database.dataSource(), tenantRegistry, http,
+                gateway, budget, masker, meters);
+
         int syncThreads = settings.integer("trellis.sync.threads", 4);
         QuartzCluster.configure(context, database.dataSource(), syncThreads);
         StreamSync sync = new StreamSync(database.dataSource(), gateway, new SyncTable(database.dataSource()),

@@ -35,6 +35,8 @@ public final class GreenhouseWrites {
                 yield new Request("PATCH", "/v3/interviews/" + interviewId, body);
             }
             case interview_delete -> new Request("DELETE", "/v3/interviews/" + interviewId, null);
+            // Candidate Ingestion (§6.3): the payload is the POST body; several items go as one array
+            case ingest_candidate -> new Request("POST", "/v1/partner/candidates", payload.deepCopy());
         };
     }
 

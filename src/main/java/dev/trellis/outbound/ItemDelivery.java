@@ -9,7 +9,10 @@ import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.GreenhouseRejection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One attempt at one claimed item: check it, resolve the interview it refers to, reconcile when an earlier attempt
@@ -20,16 +23,38 @@ final class ItemDelivery {
     private final GreenhouseGateway gateway;
     private final Outbox outbox;
     private final Reconciler reconciler;
+    private final Supplier<PartnerWrites> partner;
 
-    ItemDelivery(Tenants tenants, GreenhouseGateway gateway, Outbox outbox, Reconciler reconciler) {
+    ItemDelivery(Tenants tenants, GreenhouseGateway gateway, Outbox outbox, Reconciler reconciler,
+            Supplier<PartnerWrites> partner) {
         this.tenants = tenants;
         this.gateway = gateway;
         this.outbox = outbox;
         this.reconciler = reconciler;
+        this.partner = partner;
+    }
+
+    /**
+     * Attempts claimed items of one tenant and kind together; one outcome per item, in order. Items of a
+     * {@link Kind#batched()} kind go to Greenhouse in one request; the others one at a time.
+     */
+    List<Outcome> attempt(List<OutboxItem> items) throws InterruptedException {
+        Optional<Kind> kind = Kind.parse(items.get(0).kind());
+        if (kind.isPresent() && kind.get().partner()) {
+            return partnerBatch(items);
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (OutboxItem item : items) {
+            out.add(attempt(item));
+        }
+        return out;
     }
 
     Outcome attempt(OutboxItem item) throws InterruptedException {
         Optional<Kind> kindFound = Kind.parse(item.kind());
+        if (kindFound.isPresent() && kindFound.get().partner()) {
+            return partnerBatch(List.of(item)).get(0);
+        }
         Optional<Tenant> tenantFound = tenants.find(item.tenant()).filter(t -> t.harvest().isPresent());
         if (tenantFound.isEmpty()) {
             return new Outcome.Dead(new InvalidItem("tenant", "'" + item.tenant() + "' is not a tenant of this hub "
@@ -95,6 +120,108 @@ final class ItemDelivery {
         } catch (SQLException | RuntimeException e) {
             return new Outcome.Retry(e, item.ambiguous(), endpoint);
         }
+    }
+
+    /**
+     * Candidate Ingestion items (all of one tenant): checks each, reconciles those that may have been applied
+     * already (by external id), sends the rest as one array, and, when Greenhouse refuses the array (it is all or
+     * nothing), each on its own so that one bad candidate does not hold back the others.
+     */
+    private List<Outcome> partnerBatch(List<OutboxItem> items) throws InterruptedException {
+        Outcome[] outcomes = new Outcome[items.size()];
+        List<Integer> toSend = new ArrayList<>();
+        List<JsonNode> bodies = new ArrayList<>();
+        PartnerWrites writes = partner.get();
+        for (int i = 0; i < items.size(); i++) {
+            OutboxItem item = items.get(i);
+            Optional<Tenant> tenant = tenants.find(item.tenant()).filter(t -> t.ingestion().isPresent());
+            if (tenant.isEmpty()) {
+                outcomes[i] = new Outcome.Dead(new InvalidItem("tenant", "'" + item.tenant() + "' is not a tenant of "
+                        + "this hub with a Candidate Ingestion key"), item.ambiguous(), null);
+                continue;
+            }
+            if (writes == null) {
+                outcomes[i] = new Outcome.Retry(new IllegalStateException("Candidate Ingestion is not set up in this "
+                        + "hub yet"), item.ambiguous(), null);
+                continue;
+            }
+            GreenhouseWrites.Request request;
+            try {
+                request = GreenhouseWrites.request(Kind.ingest_candidate,
+                        ItemValidator.validate(Kind.ingest_candidate, item.payload()), null);
+            } catch (InvalidItem e) {
+                outcomes[i] = new Outcome.Dead(e, item.ambiguous(), null);
+                continue;
+            }
+            if (item.ambiguous()) {
+                try {
+                    Optional<JsonNode> found = writes.findCreated(tenant.get(),
+                            request.body().get("external_id").asText(), item.createdAt().minusSeconds(300));
+                    if (found.isPresent() && !outbox.taken(item.tenant(), Kind.ingest_candidate,
+                            found.get().path("id").asLong(), item.id())) {
+                        outcomes[i] = new Outcome.Delivered(found.get().path("id").asLong(), found.get(), true);
+                        continue;
+                    }
+                } catch (GreenhouseRejection e) {
+                    outcomes[i] = new Outcome.Dead(new GreenhouseRejection(e.status(), "Cannot check whether an "
+                            + "earlier attempt was applied, so it is not sent again: " + e.getMessage()), true,
+                            request.endpoint());
+                    continue;
+                } catch (SQLException | RuntimeException e) {
+                    outcomes[i] = new Outcome.Retry(e, true, request.endpoint());
+                    continue;
+                }
+            }
+            toSend.add(i);
+            bodies.add(request.body());
+        }
+        if (!toSend.isEmpty()) {
+            Tenant tenant = tenants.find(items.get(toSend.get(0)).tenant()).orElseThrow();
+            List<Outcome> sent = send(writes, tenant, items, toSend, bodies);
+            for (int k = 0; k < toSend.size(); k++) {
+                outcomes[toSend.get(k)] = sent.get(k);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private List<Outcome> send(PartnerWrites writes, Tenant tenant, List<OutboxItem> items, List<Integer> which,
+            List<JsonNode> bodies) throws InterruptedException {
+        String endpoint = "POST /v1/partner/candidates";
+        List<Outcome> out = new ArrayList<>();
+        try {
+            List<JsonNode> answers = writes.createCandidates(tenant, bodies);
+            for (int k = 0; k < bodies.size(); k++) {
+                JsonNode record = k < answers.size() ? answers.get(k) : null;
+                if (record == null || !record.hasNonNull("id")) {
+                    out.add(new Outcome.Retry(new IllegalStateException("Greenhouse answered no candidate for external id "
+                            + bodies.get(k).path("external_id").asText()), true, endpoint));
+                } else {
+                    out.add(new Outcome.Delivered(record.get("id").asLong(), record, false));
+                }
+            }
+            return out;
+        } catch (AmbiguousWrite e) {
+            bodies.forEach(b -> out.add(new Outcome.Retry(e, true, endpoint)));
+        } catch (GreenhouseRejection e) {
+            if (bodies.size() > 1 && e.status() != 401 && e.status() != 403) {
+                // all or nothing: find the one(s) Greenhouse refuses by sending each alone
+                for (int k = 0; k < bodies.size(); k++) {
+                    out.addAll(send(writes, tenant, items, List.of(which.get(k)), List.of(bodies.get(k))));
+                }
+                return out;
+            }
+            for (int k = 0; k < bodies.size(); k++) {
+                out.add(new Outcome.Dead(e, items.get(which.get(k)).ambiguous(), endpoint));
+            }
+        } catch (GreenhouseException e) {
+            for (int k = 0; k < bodies.size(); k++) {
+                out.add(new Outcome.Retry(e, items.get(which.get(k)).ambiguous(), endpoint));
+            }
+        } catch (RuntimeException e) {
+            bodies.forEach(b -> out.add(new Outcome.Retry(e, true, endpoint)));
+        }
+        return out;
     }
 
     /** Present when Greenhouse already has what the item asks for. */

@@ -34,7 +34,12 @@ public final class ItemValidator {
                     "job_interview_id", "location", "video_conferencing_url", "interviewers"),
             Kind.interview_update, Set.of("interview", "external_event_id", "starts_at", "ends_at", "location",
                     "video_conferencing_url", "interviewers"),
-            Kind.interview_delete, Set.of("interview"));
+            Kind.interview_delete, Set.of("interview"),
+            // POST /v1/partner/candidates (§6.3)
+            Kind.ingest_candidate, Set.of("prospect", "job_id", "first_name", "last_name", "external_id", "company",
+                    "title", "resume", "phone_numbers", "emails", "addresses", "social_media", "websites", "referrer",
+                    "notes", "prospect_pool_id", "prospect_pool_stage_id", "prospect_owner_email"));
+    private static final Set<String> LISTS = Set.of("phone_numbers", "emails", "addresses", "social_media", "websites");
 
     private ItemValidator() {
     }
@@ -90,6 +95,7 @@ public final class ItemValidator {
                 }
             }
             case interview_delete -> out.put("interview", ref(payload));
+            case ingest_candidate -> candidate(payload, out);
         }
         return out;
     }
@@ -119,6 +125,69 @@ public final class ItemValidator {
             out.set("to", addresses(p, "to", true));
             out.set("cc", p.has("cc") && !p.get("cc").isNull() ? addresses(p, "cc", false)
                     : JsonNodeFactory.instance.arrayNode());
+        }
+    }
+
+    /** A candidate or prospect for Candidate Ingestion; lists and the referrer are passed on as given. */
+    private static void candidate(JsonNode p, ObjectNode out) {
+        JsonNode prospectNode = p.get("prospect");
+        if (prospectNode != null && !prospectNode.isNull() && !prospectNode.isBoolean()) {
+            throw new InvalidItem("prospect", "must be true or false, not " + prospectNode);
+        }
+        // Greenhouse's default is a prospect (§6.3)
+        boolean prospect = prospectNode == null || prospectNode.isNull() || prospectNode.asBoolean();
+        out.put("prospect", prospect);
+        Long job = id(p, "job_id", !prospect);
+        if (job != null) {
+            out.put("job_id", job);
+        }
+        out.put("first_name", text(p, "first_name", true, 255));
+        out.put("last_name", text(p, "last_name", true, 255));
+        out.put("external_id", text(p, "external_id", true, 255));
+        for (String f : List.of("company", "title", "notes")) {
+            String v = text(p, f, false, f.equals("notes") ? 100_000 : 255);
+            if (v != null) {
+                out.put(f, v);
+            }
+        }
+        String resume = text(p, "resume", false, 2000);
+        if (resume != null) {
+            if (!resume.startsWith("https://") && !resume.startsWith("http://")) {
+                throw new InvalidItem("resume", "must be a URL Greenhouse can fetch, not '" + resume + "'");
+            }
+            out.put("resume", resume);
+        }
+        for (String f : LISTS) {
+            JsonNode v = p.get(f);
+            if (v != null && !v.isNull()) {
+                if (!v.isArray() || !iterable(v).stream().allMatch(JsonNode::isObject)) {
+                    throw new InvalidItem(f, "must be an array of objects");
+                }
+                out.set(f, v.deepCopy());
+            }
+        }
+        JsonNode referrer = p.get("referrer");
+        if (referrer != null && !referrer.isNull()) {
+            if (!referrer.isObject() || !referrer.hasNonNull("email")) {
+                throw new InvalidItem("referrer", "must be {\"email\": ..., \"first_name\": ..., \"last_name\": ...}");
+            }
+            out.set("referrer", referrer.deepCopy());
+        }
+        for (String f : List.of("prospect_pool_id", "prospect_pool_stage_id")) {
+            Long v = id(p, f, false);
+            if (v != null) {
+                out.put(f, v);
+            }
+        }
+        String owner = text(p, "prospect_owner_email", false, 255);
+        if (owner != null) {
+            if (!prospect) {
+                throw new InvalidItem("prospect_owner_email", "is for prospects only (prospect is false)");
+            }
+            if (!EMAIL.matcher(owner.trim()).matches()) {
+                throw new InvalidItem("prospect_owner_email", "must be an e-mail address, not '" + owner + "'");
+            }
+            out.put("prospect_owner_email", owner.trim());
         }
     }
 

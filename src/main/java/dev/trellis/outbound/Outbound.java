@@ -32,11 +32,13 @@ public final class Outbound {
                 Duration.ofMillis(settings.number("trellis.outbox.backoff-ms", 1000)),
                 Duration.ofMillis(settings.number("trellis.outbox.max-backoff-ms", 300_000)),
                 Duration.ofMillis(settings.number("trellis.outbox.poll-ms", 5000)),
-                Duration.ofMillis(settings.number("trellis.outbox.stop-grace-ms", 5000)));
+                Duration.ofMillis(settings.number("trellis.outbox.stop-grace-ms", 5000)),
+                settings.integer("trellis.outbox.batch-size", 50));
         OutboxMetrics metrics = new OutboxMetrics(meters);
         OutboxPauses pauses = new OutboxPauses(tenants,
                 context.getRegistry().lookupByNameAndType(PermissionRegistry.BEAN, PermissionRegistry.class));
-        ItemDelivery delivery = new ItemDelivery(tenants, gateway, outbox, new Reconciler(gateway, outbox));
+        ItemDelivery delivery = new ItemDelivery(tenants, gateway, outbox, new Reconciler(gateway, outbox),
+                () -> context.getRegistry().lookupByNameAndType(PartnerWrites.BEAN, PartnerWrites.class));
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, outbox, delivery,
                 new SyncedRecords(context, new SyncTable(dataSource)), metrics, masker, policy, () -> {
                     // a session of its own, outside the pool: it LISTENs and holds the liveness lock for hours

@@ -102,6 +102,39 @@ public final class Outbox {
                 returning o.*""".formatted(BLOCKED_BY_EARLIER), claimer, paused.toArray(String[]::new));
     }
 
+    /**
+     * Claims up to {@code limit} more due items of the same tenant and kind as one just claimed, for a kind that
+     * Greenhouse accepts as an array ({@link Kind#batched()}); items with an ordering key are never batched.
+     */
+    public List<OutboxItem> claimMore(int claimer, String tenant, String kind, int limit) throws SQLException {
+        List<OutboxItem> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_by = ?, claimed_at = now(),
+                       updated_at = now()
+                where o.id in (select c.id from outbox c
+                               where c.status = 'queued' and c.next_attempt_at <= now() and c.tenant = ?
+                                 and c.kind = ? and c.ordering_key is null
+                               order by c.next_attempt_at, c.id
+                               limit ?
+                               for update skip locked)
+                returning o.*""")) {
+            ps.setInt(1, claimer);
+            ps.setString(2, tenant);
+            ps.setString(3, kind);
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(OutboxItem.from(rs));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(OutboxItem::id));
+        return out;
+    }
+
     /** Claims one dead item for a replay; empty when it is not dead (any more) or another dispatcher has it. */
     public Optional<OutboxItem> claimDead(long id, int claimer) throws SQLException {
         return one("""
@@ -246,7 +279,8 @@ public final class Outbox {
 
     /** Whether another item already owns this Greenhouse note or created interview. */
     public boolean taken(String tenant, Kind kind, long greenhouseId, long exceptItem) throws SQLException {
-        String kinds = kind.isNote() ? "('note', 'email')" : "('interview_create')";
+        String kinds = kind.isNote() ? "('note', 'email')" : kind == Kind.ingest_candidate ? "('ingest_candidate')"
+                : "('interview_create')";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("select 1 from outbox where tenant = ? and greenhouse_id = ? "
                         + "and id <> ? and kind in " + kinds)) {

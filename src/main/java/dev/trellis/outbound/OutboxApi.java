@@ -107,7 +107,7 @@ public final class OutboxApi {
         JsonNode kindNode = fields.remove("kind");
         String kindName = kindNode == null ? null : kindNode.asText();
         Kind kind = Kind.parse(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of note, email, "
-                + "interview_create, interview_update, interview_delete, not " + kindName));
+                + "interview_create, interview_update, interview_delete, ingest_candidate, not " + kindName));
         JsonNode tenantNode = fields.remove("tenant");
         String tenant = tenantNode != null ? tenantNode.asText() : exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
         JsonNode keyNode = fields.remove("idempotency_key");

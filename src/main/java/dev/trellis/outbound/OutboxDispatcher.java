@@ -33,7 +33,11 @@ public final class OutboxDispatcher extends ServiceSupport {
 
     /** trellis.outbox.* settings. */
     public record Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
-            Duration stopGrace) {
+            Duration stopGrace, int batchSize) {
+        public Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
+                Duration stopGrace) {
+            this(threads, maxAttempts, backoff, maxBackoff, poll, stopGrace, 50);
+        }
     }
 
     private final CamelContext context;
@@ -117,7 +121,16 @@ public final class OutboxDispatcher extends ServiceSupport {
                     wakeup.await(seen, claimer == 0 || !context.isStarted() ? 100 : policy.poll().toMillis());
                     continue;
                 }
-                process(item.get());
+                List<OutboxItem> batch = new ArrayList<>(List.of(item.get()));
+                if (Kind.parse(item.get().kind()).map(Kind::batched).orElse(false)) {
+                    // Greenhouse takes these as one array: claim what else of the tenant's is due
+                    batch.addAll(outbox.claimMore(claimer, item.get().tenant(), item.get().kind(),
+                            policy.batchSize() - 1));
+                }
+                List<Outcome> outcomes = delivery.attempt(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    process(batch.get(i), outcomes.get(i));
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -127,8 +140,7 @@ public final class OutboxDispatcher extends ServiceSupport {
         }
     }
 
-    private void process(OutboxItem item) throws InterruptedException, SQLException {
-        Outcome outcome = delivery.attempt(item);
+    private void process(OutboxItem item, Outcome outcome) throws InterruptedException, SQLException {
         if (outcome instanceof Outcome.Delivered d) {
             record(item, d);
         } else if (outcome instanceof Outcome.Wait w) {
@@ -136,9 +148,10 @@ public final class OutboxDispatcher extends ServiceSupport {
         } else if (outcome instanceof Outcome.Retry r) {
             String error = error(r.cause());
             if (item.attempts() >= policy.maxAttempts()) {
+                // the letter first: whoever sees the item dead finds its dead letter
+                fileDeadLetter(item, r.cause(), r.endpoint());
                 outbox.dead(item, r.ambiguous(), error + " (gave up after " + item.attempts() + " attempts)");
                 metrics.outcome(item.kind(), "dead");
-                fileDeadLetter(item, r.cause(), r.endpoint());
             } else {
                 outbox.retry(item, Instant.now().plus(backoff(item.attempts())), r.ambiguous(), error, true);
                 metrics.outcome(item.kind(), r.ambiguous() ? "ambiguous" : "retry");
@@ -146,9 +159,9 @@ public final class OutboxDispatcher extends ServiceSupport {
                         item.tenant(), item.attempts(), r.ambiguous() ? " and may have been applied" : "", error);
             }
         } else if (outcome instanceof Outcome.Dead d) {
+            fileDeadLetter(item, d.cause(), d.endpoint());
             outbox.dead(item, d.ambiguous(), error(d.cause()));
             metrics.outcome(item.kind(), "dead");
-            fileDeadLetter(item, d.cause(), d.endpoint());
         }
     }
 
@@ -161,7 +174,11 @@ public final class OutboxDispatcher extends ServiceSupport {
             try {
                 Optional<Instant> at = outbox.delivered(c, item, d.greenhouseId());
                 if (at.isPresent() && d.record() != null) {
-                    synced.write(c, item.tenant(), kind, d.record());
+                    if (kind == Kind.ingest_candidate) {
+                        synced.ingested(c, item, d.record());
+                    } else {
+                        synced.write(c, item.tenant(), kind, d.record());
+                    }
                 }
                 c.commit();
                 if (at.isEmpty()) {

@@ -30,7 +30,12 @@ public final class OutboxIntake {
             throws SQLException {
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
                 + "' is not a tenant of this hub"));
-        if (tenant.harvest().isEmpty()) {
+        if (kind.partner()) {
+            if (tenant.ingestion().isEmpty()) {
+                throw new InvalidItem("tenant", "'" + tenantId + "' has no Candidate Ingestion key (ingestion.* keys in "
+                        + tenant.source() + ")");
+            }
+        } else if (tenant.harvest().isEmpty()) {
             throw new InvalidItem("tenant", "'" + tenantId + "' has no Harvest credentials (harvest.* keys in "
                     + tenant.source() + ")");
         }
@@ -52,10 +57,19 @@ public final class OutboxIntake {
                 throw new InvalidItem("interview", i.why());
             }
         }
+        if (kind == Kind.ingest_candidate) {
+            // always the external id: the same external id pushed twice is the same item, and so one candidate
+            idempotencyKey = ingestKey(payload.get("external_id").asText());
+        }
         Outbox.Accepted accepted = outbox.insert(tenantId, kind, payload, actingUser, idempotencyKey);
         if (!accepted.repeated()) {
             wake.run();
         }
         return accepted;
+    }
+
+    /** The idempotency key of an ingest_candidate item: the partner's external id. */
+    public static String ingestKey(String externalId) {
+        return "ingest:" + externalId;
     }
 }

@@ -34,6 +34,9 @@ final class SyncedRecords {
 
     /** Creates the table if the sync has not yet; before the delivery's transaction, as DDL commits on its own. */
     void prepare(Kind kind) throws SQLException {
+        if (kind == Kind.ingest_candidate) {
+            return;
+        }
         StreamDefinition def = definition(kind);
         // two threads creating the same table at once collide in pg_type: one at a time here, retry across instances
         synchronized (this) {
@@ -61,6 +64,32 @@ final class SyncedRecords {
         }
         var page = JsonNodeFactory.instance.arrayNode().add(record);
         tables.upsert(c, def, tenant, page, page.toString(), false);
+    }
+
+    /**
+     * An ingest_candidate item is in Greenhouse: its ids and profile URL go to {@code ingestion_candidates} against
+     * the external id (a row inserted by the ingestion intake, or created here for an item inserted by SQL).
+     */
+    void ingested(Connection c, OutboxItem item, JsonNode record) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into ingestion_candidates (tenant, external_id, outbox_id, prospect, job_id, candidate_id,
+                                                  application_id, profile_url, delivered_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (tenant, external_id) do update set outbox_id = excluded.outbox_id,
+                    candidate_id = excluded.candidate_id, application_id = excluded.application_id,
+                    profile_url = excluded.profile_url, delivered_at = now(), gone_at = null, gone_reason = null""")) {
+            JsonNode p = item.payload();
+            ps.setString(1, item.tenant());
+            ps.setString(2, record.hasNonNull("external_id") ? record.get("external_id").asText()
+                    : p.path("external_id").asText());
+            ps.setLong(3, item.id());
+            ps.setBoolean(4, !p.has("prospect") || p.get("prospect").asBoolean(true));
+            ps.setObject(5, p.hasNonNull("job_id") ? p.get("job_id").asLong() : null);
+            ps.setLong(6, record.get("id").asLong());
+            ps.setObject(7, record.hasNonNull("application_id") ? record.get("application_id").asLong() : null);
+            ps.setString(8, record.path("profile_url").asText(null));
+            ps.executeUpdate();
+        }
     }
 
     private StreamDefinition definition(Kind kind) {

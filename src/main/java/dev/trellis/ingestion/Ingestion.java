@@ -1,0 +1,52 @@
+package dev.trellis.ingestion;
+
+import dev.trellis.api.JsonResponse;
+import dev.trellis.check.CheckSetup;
+import dev.trellis.config.SecretMasker;
+import dev.trellis.config.Settings;
+import dev.trellis.config.Tenants;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.RateBudget;
+import dev.trellis.outbound.Outbound;
+import dev.trellis.outbound.Outbox;
+import dev.trellis.outbound.OutboxDispatcher;
+import dev.trellis.outbound.OutboxIntake;
+import dev.trellis.outbound.PartnerWrites;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+
+/** Builds the sourcing-partner module from the hub's parts and binds what {@link IngestionRoutes} uses. */
+public final class Ingestion {
+    private Ingestion() {
+    }
+
+    /** Call after {@link Outbound#configure}: pushes go through its dispatcher. */
+    public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
+            HttpClient http, GreenhouseGateway gateway, RateBudget harvestBudget, SecretMasker masker,
+            MeterRegistry meters) {
+        GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
+                settings.integer("trellis.greenhouse.max-attempts", 6),
+                Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)),
+                Duration.ofMillis(settings.number("trellis.greenhouse.max-backoff-ms", 30_000)),
+                Duration.ofMillis(settings.number("trellis.greenhouse.timeout-ms", 30_000)));
+        // the partner key is a credential of its own (§6 documents no limit shared with Harvest): its own budget,
+        // shared by all instances on the database under the key <tenant>/ingestion
+        RateBudget budget = new RateBudget(dataSource, Clock.systemUTC(),
+                settings.integer("trellis.ingestion.rate-budget", 50));
+        PartnerClient partner = new PartnerClient(http, budget, masker, policy, gateway, meters);
+        context.getRegistry().bind(PartnerWrites.BEAN, partner);
+        OutboxDispatcher dispatcher = context.getRegistry().lookupByNameAndType(Outbound.DISPATCHER,
+                OutboxDispatcher.class);
+        OutboxIntake intake = new OutboxIntake(tenants, new Outbox(dataSource),
+                dispatcher == null ? () -> { } : dispatcher::wake);
+        IngestionService service = new IngestionService(tenants, dataSource, partner,
+                new JobBoardClient(http, masker, policy), gateway,
+                CheckSetup.check(settings, http, harvestBudget, masker, meters), intake, meters);
+        context.getRegistry().bind(IngestionService.BEAN, service);
+        context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(service, new JsonResponse(masker)));
+    }
+}

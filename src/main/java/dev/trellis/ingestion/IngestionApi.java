@@ -1,0 +1,137 @@
+package dev.trellis.ingestion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.api.ApiException;
+import dev.trellis.api.JsonResponse;
+import dev.trellis.config.Tenant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/** The REST handlers of {@link IngestionRoutes}; refusals answer 400/404 naming the field. */
+public final class IngestionApi {
+    public static final String BEAN = "ingestionApi";
+
+    private final IngestionService service;
+    private final JsonResponse response;
+
+    public IngestionApi(IngestionService service, JsonResponse response) {
+        this.service = service;
+        this.response = response;
+    }
+
+    public IngestionService service() {
+        return service;
+    }
+
+    private void answer(Exchange exchange, int status, JsonResponse.Handler handler) {
+        response.answer(exchange, status, ex -> {
+            try {
+                return handler.handle(ex);
+            } catch (IngestionService.Refused e) {
+                throw ApiException.badRequest(e.getMessage());
+            } catch (IngestionService.NotFound e) {
+                throw ApiException.notFound(e.getMessage());
+            }
+        });
+    }
+
+    private Tenant tenant(Exchange ex) {
+        return service.tenant(ex.getIn().getHeader("tenant", String.class));
+    }
+
+    public void connect(Exchange exchange) {
+        answer(exchange, 200, ex -> {
+            Tenant t = tenant(ex);
+            if (t.ingestion().isEmpty() && t.jobBoard().isEmpty()) {
+                throw new IngestionService.Refused("Tenant '" + t.id() + "' has neither a Candidate Ingestion key "
+                        + "(ingestion.api-key, ingestion.user-email) nor a job board (job-board.token) in " + t.source());
+            }
+            return service.connect(t).toMap();
+        });
+    }
+
+    public void importNow(Exchange exchange) {
+        answer(exchange, 200, ex -> {
+            IngestionService.Imported i = service.importJobs(tenant(ex));
+            return Map.of("jobs", i.jobs(), "jobs_gone", i.jobsGone(), "board_posts", i.posts(),
+                    "board_posts_gone", i.postsGone());
+        });
+    }
+
+    public void syncNow(Exchange exchange) {
+        answer(exchange, 200, ex -> {
+            IngestionService.Synced s = service.syncStatus(service.ingestionTenant(ex.getIn().getHeader("tenant",
+                    String.class)));
+            return Map.of("candidates_seen", s.candidates(), "changes", s.changes(), "gone", s.gone());
+        });
+    }
+
+    public void jobs(Exchange exchange) {
+        answer(exchange, 200, ex -> Map.of("jobs", service.jobs(tenant(ex))));
+    }
+
+    public void job(Exchange exchange) {
+        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId").orElseThrow()));
+    }
+
+    public void links(Exchange exchange) {
+        answer(exchange, 200, ex -> Map.of("links", service.links(tenant(ex))));
+    }
+
+    public void putLink(Exchange exchange) {
+        answer(exchange, 200, ex -> {
+            String body = ex.getIn().getBody(String.class);
+            JsonNode json = body == null || body.isBlank() ? null : IngestionService.json(body);
+            if (json == null || !json.isObject()) {
+                throw new IngestionService.Refused("Field 'body': must be {\"job_id\": <Greenhouse job id>, "
+                        + "\"name\": \"<partner job name>\"}");
+            }
+            return service.putLink(tenant(ex), ex.getIn().getHeader("partnerJobRef", String.class), json);
+        });
+    }
+
+    public void deleteLink(Exchange exchange) {
+        answer(exchange, 200, ex -> {
+            String ref = ex.getIn().getHeader("partnerJobRef", String.class);
+            if (!service.deleteLink(tenant(ex), ref)) {
+                throw new IngestionService.NotFound("No job link '" + ref + "'");
+            }
+            return Map.of("deleted", ref);
+        });
+    }
+
+    public void push(Exchange exchange) {
+        answer(exchange, 202, ex -> {
+            Tenant t = service.ingestionTenant(ex.getIn().getHeader("tenant", String.class));
+            String body = ex.getIn().getBody(String.class);
+            List<IngestionService.Pushed> pushed;
+            try {
+                pushed = service.push(t, body == null || body.isBlank() ? null : IngestionService.json(body));
+            } catch (IngestionService.Refused e) {
+                service.refused(t);
+                throw e;
+            }
+            List<Map<String, Object>> items = pushed.stream().map(p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("external_id", p.externalId());
+                m.put("outbox_id", p.outboxId());
+                m.put("status", p.status());
+                m.put("repeated", p.repeated());
+                m.put("status_url", "/api/tenants/" + t.id() + "/ingestion/candidates/" + p.externalId());
+                return m;
+            }).toList();
+            return Map.of("candidates", items);
+        });
+    }
+
+    public void candidates(Exchange exchange) {
+        answer(exchange, 200, ex -> Map.of("candidates", service.candidates(tenant(ex),
+                JsonResponse.number(ex, "limit").orElse(100L).intValue())));
+    }
+
+    public void candidate(Exchange exchange) {
+        answer(exchange, 200, ex -> service.candidate(tenant(ex), ex.getIn().getHeader("externalId", String.class)));
+    }
+}

@@ -1,0 +1,284 @@
+package dev.trellis.ingestion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.config.SecretMasker;
+import dev.trellis.config.Tenant;
+import dev.trellis.greenhouse.AmbiguousWrite;
+import dev.trellis.greenhouse.GreenhouseException;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.GreenhouseRejection;
+import dev.trellis.greenhouse.RateBudget;
+import dev.trellis.outbound.PartnerWrites;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Candidate Ingestion API (§6): HTTP Basic with the tenant's partner key (empty password) and
+ * {@code On-Behalf-Of: <ingestion.user-email>} on every request. Each request takes a permit from the tenant's
+ * ingestion budget (key {@code <tenant>/ingestion}: the partner key is a credential of its own, and §6 documents no
+ * limit shared with Harvest). GETs are retried on 429, 5xx, timeouts and unreadable bodies; the POST only when it
+ * surely did not arrive, and otherwise raises {@link AmbiguousWrite}. Refusals name the cause and the fix.
+ */
+public final class PartnerClient implements PartnerWrites {
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many ids one GET candidates asks for (the sandbox, like Harvest v1, caps id lists at 50). */
+    public static final int CHUNK = 50;
+
+    private final HttpClient http;
+    private final RateBudget budget;
+    private final SecretMasker masker;
+    private final GreenhouseGateway.Policy policy;
+    private final GreenhouseGateway harvest;
+    private final MeterRegistry meters;
+
+    /** @param harvest the Harvest gateway, used to find candidates after an ambiguous POST; may be null */
+    public PartnerClient(HttpClient http, RateBudget budget, SecretMasker masker, GreenhouseGateway.Policy policy,
+            GreenhouseGateway harvest, MeterRegistry meters) {
+        this.http = http;
+        this.budget = budget;
+        this.masker = masker;
+        this.policy = policy;
+        this.harvest = harvest;
+        this.meters = meters;
+    }
+
+    static String budgetKey(Tenant tenant) {
+        return tenant.id() + "/ingestion";
+    }
+
+    /** {@code GET /v1/partner/jobs}. */
+    public JsonNode jobs(Tenant tenant) throws InterruptedException {
+        return send(tenant, "GET", "jobs", null);
+    }
+
+    /** {@code GET /v1/partner/current_user}. */
+    public JsonNode currentUser(Tenant tenant) throws InterruptedException {
+        return send(tenant, "GET", "current_user", null);
+    }
+
+    /** {@code GET /v1/partner/candidates?candidate_ids=} in chunks of {@value #CHUNK}; what Greenhouse still shows. */
+    public List<JsonNode> candidates(Tenant tenant, List<Long> ids) throws InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += CHUNK) {
+            String list = ids.subList(i, Math.min(ids.size(), i + CHUNK)).stream().map(String::valueOf)
+                    .collect(Collectors.joining(","));
+            JsonNode page = send(tenant, "GET", "candidates?candidate_ids=" + list, null);
+            if (page != null) {
+                page.forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<JsonNode> createCandidates(Tenant tenant, List<JsonNode> bodies) throws InterruptedException {
+        JsonNode body;
+        if (bodies.size() == 1) {
+            body = bodies.get(0);
+        } else {
+            ArrayNode array = JSON.createArrayNode();
+            bodies.forEach(array::add);
+            body = array;
+        }
+        JsonNode answer = send(tenant, "POST", "candidates", body);
+        List<JsonNode> out = new ArrayList<>();
+        if (answer != null && answer.isArray()) {
+            answer.forEach(out::add);
+        } else if (answer != null) {
+            out.add(answer);
+        }
+        // in the order of the bodies, matched by external id where Greenhouse echoes it
+        List<JsonNode> ordered = new ArrayList<>();
+        for (int k = 0; k < bodies.size(); k++) {
+            String ext = bodies.get(k).path("external_id").asText();
+            JsonNode match = out.stream().filter(r -> ext.equals(r.path("external_id").asText())).findFirst()
+                    .orElse(k < out.size() ? out.get(k) : null);
+            ordered.add(match);
+        }
+        return ordered;
+    }
+
+    /**
+     * Candidate Ingestion cannot search by external id, so this lists the candidates Harvest v3 shows as created
+     * since {@code since} and asks Candidate Ingestion which of them carries the external id.
+     */
+    @Override
+    public Optional<JsonNode> findCreated(Tenant tenant, String externalId, Instant since) throws InterruptedException {
+        if (harvest == null || tenant.harvest().isEmpty()) {
+            throw new GreenhouseRejection(0, "Tenant " + tenant.id() + " has no Harvest credentials, so Trellis cannot "
+                    + "look up which candidate (if any) an interrupted push of external id " + externalId + " created");
+        }
+        List<Long> ids = new ArrayList<>();
+        String next = "/v3/candidates?created_at=gte%7C" + since.truncatedTo(ChronoUnit.SECONDS) + "&per_page=500&fields=id";
+        while (next != null) {
+            GreenhouseGateway.Answer page = harvest.get(tenant, tenant.harvest().get().userId(), next);
+            if (page.body() != null) {
+                page.body().forEach(c -> ids.add(c.path("id").asLong()));
+            }
+            next = page.next().orElse(null);
+        }
+        for (JsonNode c : candidates(tenant, ids)) {
+            if (externalId.equals(c.path("external_id").asText())) {
+                ObjectNode record = JSON.createObjectNode();
+                record.put("id", c.path("id").asLong());
+                JsonNode app = c.path("applications").path(0);
+                if (app.hasNonNull("id")) {
+                    record.put("application_id", app.get("id").asLong());
+                }
+                record.put("external_id", externalId);
+                record.put("profile_url", app.path("profile_url").asText(null));
+                return Optional.of(record);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One request under {@code <ingestion.base-url>/v1/partner/}. */
+    JsonNode send(Tenant tenant, String method, String path, JsonNode body) throws InterruptedException {
+        Tenant.Ingestion in = tenant.ingestion().orElseThrow(() -> new GreenhouseRejection(0, "Tenant " + tenant.id()
+                + " has no Candidate Ingestion key (ingestion.* keys in " + tenant.source() + ")"));
+        URI uri = URI.create(in.baseUrl() + "/v1/partner/" + path);
+        String endpoint = method + " /v1/partner/" + path.replaceAll("\\?.*", "");
+        boolean idempotent = method.equals("GET");
+        int throttled = 0;
+        for (int attempt = 1; ; attempt++) {
+            budget.acquire(budgetKey(tenant));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout())
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((in.apiKey() + ":")
+                            .getBytes(StandardCharsets.UTF_8)))
+                    .header("On-Behalf-Of", in.userEmail())
+                    .header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                count(tenant, endpoint, e instanceof HttpTimeoutException ? "timeout" : "io");
+                String reason = endpoint + " for tenant " + tenant.id() + " got no answer: " + e.getMessage();
+                if (!idempotent && !(e instanceof java.net.ConnectException)) {
+                    throw new AmbiguousWrite(0, reason, e);
+                }
+                retryOrThrow(attempt, 0, reason, e);
+                continue;
+            }
+            int status = response.statusCode();
+            count(tenant, endpoint, Integer.toString(status));
+            if (status == 429) {
+                long wait = response.headers().firstValue("Retry-After").map(v -> {
+                    try {
+                        return Math.max(1, Long.parseLong(v.trim()));
+                    } catch (NumberFormatException e) {
+                        return 30L;
+                    }
+                }).orElse(30L);
+                budget.block(budgetKey(tenant), Instant.now().plusSeconds(wait));
+                if (++throttled >= 4 * policy.maxAttempts()) {
+                    throw new GreenhouseException(429, true, endpoint + " for tenant " + tenant.id()
+                            + " still rate-limited after " + throttled + " answers of 429");
+                }
+                attempt--;
+                continue;
+            }
+            if (status >= 500 || status == 408) {
+                String reason = endpoint + " for tenant " + tenant.id() + " answered " + status;
+                if (!idempotent) {
+                    throw new AmbiguousWrite(status, reason + "; the write may have been applied", null);
+                }
+                retryOrThrow(attempt, status, reason, null);
+                continue;
+            }
+            if (status >= 400) {
+                throw rejection(tenant, in, endpoint, status, response.body());
+            }
+            try {
+                return response.body().isBlank() ? null : JSON.readTree(response.body());
+            } catch (IOException e) {
+                String reason = endpoint + " for tenant " + tenant.id() + " answered an unreadable body";
+                if (!idempotent) {
+                    throw new AmbiguousWrite(status, reason, e);
+                }
+                retryOrThrow(attempt, status, reason, e);
+            }
+        }
+    }
+
+    /** Names what is wrong and how to fix it: the key, the e-mail, or the user's permissions. */
+    GreenhouseRejection rejection(Tenant tenant, Tenant.Ingestion in, String endpoint, int status, String text) {
+        String said = masker.mask(text == null ? "" : text.strip());
+        String field = "";
+        try {
+            JsonNode json = JSON.readTree(said);
+            JsonNode e = json.path("errors").path(0);
+            if (e.isObject()) {
+                said = e.path("message").asText();
+                field = e.path("field").asText("");
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not JSON: keep the text
+        }
+        if (said.length() > 500) {
+            said = said.substring(0, 500) + "...";
+        }
+        String where = endpoint + " for tenant " + tenant.id();
+        String message;
+        if (status == 401 && field.equalsIgnoreCase("On-Behalf-Of")) {
+            message = where + " was refused (401): ingestion.user-email " + in.userEmail() + " in " + tenant.source()
+                    + " is not a Greenhouse user. Set it to the e-mail of an active user, normally the one who "
+                    + "created the Candidate Ingestion key. Greenhouse said: " + said;
+        } else if (status == 401) {
+            message = where + " was refused (401): the Candidate Ingestion key (ingestion.api-key in "
+                    + tenant.source() + ") is unknown. In Greenhouse go to Configure > Dev Center > API Credential "
+                    + "Management, create (or find) the Candidate Ingestion key and store it where ingestion.api-key "
+                    + "points. Greenhouse said: " + said;
+        } else if (status == 403) {
+            message = where + " was refused (403): " + in.userEmail() + " lacks the permission (deactivated, or "
+                    + "Basic permissions, which cannot read candidates or prospects). Give the user at least Job Admin "
+                    + "permissions on the linked jobs (Configure > Users), or set ingestion.user-email to such a user. "
+                    + "Greenhouse said: " + said;
+        } else {
+            message = where + " was rejected (" + status + ")" + (field.isEmpty() ? "" : ", field " + field)
+                    + ". Greenhouse said: " + said;
+        }
+        return new GreenhouseRejection(status, message);
+    }
+
+    private void retryOrThrow(int attempt, int status, String reason, Throwable cause) throws InterruptedException {
+        if (attempt >= policy.maxAttempts()) {
+            throw new GreenhouseException(status, true, reason + " (gave up after " + attempt + " attempts)", cause);
+        }
+        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempt - 1, 16));
+        long sleep = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        LOG.warn("{}; retry {} in {} ms", masker.mask(reason), attempt, sleep);
+        Thread.sleep(sleep);
+    }
+
+    private void count(Tenant tenant, String endpoint, String status) {
+        meters.counter("trellis.ingestion.requests", "tenant", tenant.id(), "endpoint", endpoint, "status", status)
+                .increment();
+    }
+}
