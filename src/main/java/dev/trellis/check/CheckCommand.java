@@ -52,6 +52,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--only", description = "Check only this part: ingestion (the Candidate Ingestion key and e-mail, and "
+            + "the job board token).")
+    String only;
+
     @Option(names = {"-P", "--property"}, description = "Override a configuration key, e.g. -P trellis.check.disabled-features=interviews.")
     Map<String, String> properties = new LinkedHashMap<>();
 
@@ -119,8 +123,12 @@ public final class CheckCommand implements Callable<Integer> {
             ConnectionCheck check = CheckSetup.check(settings, http,
                     RateBudget.inMemory(Clock.systemUTC(), settings.integer("trellis.greenhouse.rate-budget", 50)),
                     masker, new SimpleMeterRegistry());
+            if (only != null && !only.equals("ingestion")) {
+                err.println("--only takes: ingestion");
+                return 1;
+            }
             for (Tenant t : tenants) {
-                results.add(check.check(t, streams));
+                results.add(only == null ? check.check(t, streams) : check.checkIngestion(t));
             }
         } catch (ConfigException e) {
             err.println("Cannot check: " + e.getMessage());

@@ -158,6 +158,22 @@ class CheckCommandTest {
     }
 
     @Test
+    void ingestionConnectChecksOnlyTheIngestionStep() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new dev.trellis.Trellis());
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("ingestion", "connect", "--home", dir.toString(), "--tenant", "good"), out.toString());
+        assertTrue(out.toString().contains("ingestion"), out.toString());
+        assertFalse(out.toString().contains("harvest:"), "only the ingestion step: " + out);
+        StringWriter bad = new StringWriter();
+        CommandLine again = new CommandLine(new dev.trellis.Trellis());
+        again.setOut(new PrintWriter(bad));
+        assertEquals(2, again.execute("ingestion", "connect", "--home", dir.toString(), "--tenant", "partner"), bad.toString());
+        assertTrue(bad.toString().contains("nobody@sandbox.example.com"), "names the e-mail that is wrong: " + bad);
+        assertFalse(bad.toString().contains(c.partnerApiKey()), "the key is never printed");
+    }
+
+    @Test
     void everyCaseGivesItsTableExitCodeAndFixAndNothingIsWritten() throws Exception {
         sandbox.resetRequestCounts();
         Run run = check("--json");
