@@ -3,6 +3,7 @@ package dev.trellis;
 import dev.trellis.check.CheckCommand;
 import dev.trellis.deadletter.DeadLettersCommand;
 import dev.trellis.hub.RunCommand;
+import dev.trellis.ingestion.IngestionCommand;
 import dev.trellis.sandbox.SandboxCommand;
 import dev.trellis.sync.StatusCommand;
 import picocli.CommandLine;
@@ -11,9 +12,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code run} (the default) and the tools around the hub. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, versionProvider = Trellis.Version.class,
         description = "Integration hub between Greenhouse and your systems.",
-        subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DeadLettersCommand.class, SandboxCommand.class,
-                dev.trellis.ingestion.IngestionCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DeadLettersCommand.class,
+                IngestionCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class Trellis implements Runnable {
 
     public static void main(String[] args) {

@@ -1,7 +1,9 @@
 package dev.trellis.check;
 
+import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Settings;
+import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.greenhouse.TokenCache;
@@ -11,10 +13,24 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 
 /** Builds the check from the trellis.check.* and trellis.greenhouse.* keys: the same way in the hub and the CLI. */
 public final class CheckSetup {
     private CheckSetup() {
+    }
+
+    /** The hub's part: latest result per tenant, start-up and periodic runs, stream pauses, health and metrics. */
+    public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
+            HttpClient http, RateBudget budget, SecretMasker masker, MeterRegistry meters) {
+        PermissionRegistry permissions = new PermissionRegistry(meters);
+        context.getRegistry().bind(PermissionRegistry.BEAN, permissions);
+        context.getRegistry().bind(CheckService.BEAN, new CheckService(context, tenants,
+                check(settings, http, budget, masker, meters), permissions, new StreamPauses(dataSource),
+                new JsonResponse(masker)));
+        HealthCheckRegistry.get(context).register(new PermissionsHealthCheck(permissions));
     }
 
     public static ConnectionCheck check(Settings settings, HttpClient http, RateBudget budget, SecretMasker masker,

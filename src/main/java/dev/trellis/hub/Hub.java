@@ -1,10 +1,13 @@
 package dev.trellis.hub;
 
+import dev.trellis.check.CheckRoutes;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
+import dev.trellis.ingestion.IngestionRoutes;
+import dev.trellis.outbound.OutboxRoutes;
 import dev.trellis.sync.StreamRoutes;
 import dev.trellis.sync.StreamTemplate;
 import java.io.IOException;
@@ -62,9 +65,9 @@ public final class Hub {
         main.configure().addRoutesBuilder(new DeadLetterRoutes());
         main.configure().addRoutesBuilder(new StreamTemplate());
         main.configure().addRoutesBuilder(new StreamRoutes());
-        main.configure().addRoutesBuilder(new dev.trellis.check.CheckRoutes());
-        main.configure().addRoutesBuilder(new dev.trellis.outbound.OutboxRoutes());
-        main.configure().addRoutesBuilder(new dev.trellis.ingestion.IngestionRoutes());
+        main.configure().addRoutesBuilder(new CheckRoutes());
+        main.configure().addRoutesBuilder(new OutboxRoutes());
+        main.configure().addRoutesBuilder(new IngestionRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

@@ -1,0 +1,37 @@
+package dev.trellis.sync;
+
+import dev.trellis.api.JsonResponse;
+import dev.trellis.config.SecretMasker;
+import dev.trellis.config.Settings;
+import dev.trellis.config.Tenants;
+import dev.trellis.greenhouse.GreenhouseGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+
+/** Wires the inbound sync: Quartz on the hub's database, the runner the stream template calls, its API and health. */
+public final class Sync {
+    private Sync() {
+    }
+
+    /** Returns the streams API, which can also run every stream of a tenant now. */
+    public static StreamApi configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
+            GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
+        int threads = settings.integer("trellis.sync.threads", 4);
+        QuartzCluster.configure(context, dataSource, threads);
+        var executors = context.getExecutorServiceManager();
+        StreamSync sync = new StreamSync(dataSource, gateway, new SyncTable(dataSource), Clock.systemUTC(), meters,
+                executors.newCachedThreadPool(Sync.class, "page-fetch"));
+        context.getRegistry().bind(StreamRunner.BEAN,
+                new StreamRunner(tenants, sync, new IdSweep(dataSource, gateway, Clock.systemUTC())));
+        StreamApi streams = new StreamApi(context, dataSource, tenants, new JsonResponse(masker),
+                executors.newFixedThreadPool(Sync.class, "stream-run-now", threads), Clock.systemUTC());
+        context.getRegistry().bind("streamApi", streams);
+        HealthCheckRegistry.get(context).register(new SyncLag(streams, dataSource, Clock.systemUTC(),
+                Duration.ofMinutes(settings.integer("trellis.sync.lag-grace-minutes", 30)), meters));
+        return streams;
+    }
+}
