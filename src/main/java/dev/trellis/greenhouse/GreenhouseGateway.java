@@ -18,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,30 +71,48 @@ public final class GreenhouseGateway {
         return send(tenant, sub, "GET", pathOrUrl, null);
     }
 
+    /** How a request authenticates, and what Greenhouse's refusals of it mean. */
+    public interface Credential {
+        /** The headers that authenticate the next attempt. */
+        Map<String, String> headers() throws InterruptedException;
+
+        /** Greenhouse answered 401 to these headers: true when a fresh credential is worth one more attempt. */
+        boolean refused(Map<String, String> headers);
+
+        /** A refusal retrying cannot fix (401 for good, 403, 404, 422), as an error naming the cause and the fix. */
+        GreenhouseRejection rejection(int status, String endpoint, String body);
+    }
+
     /**
-     * Sends a request. GETs are retried on every transient failure; a write is retried only when it surely did not
-     * reach Greenhouse (429, connection refused), and an answer that may hide an applied write raises
-     * {@link AmbiguousWrite}.
+     * Sends a Harvest request as user {@code sub}. GETs are retried on every transient failure; a write is retried
+     * only when it surely did not reach Greenhouse (429, connection refused), and an answer that may hide an applied
+     * write raises {@link AmbiguousWrite}.
      */
     public Answer send(Tenant tenant, long sub, String method, String pathOrUrl, JsonNode body)
             throws InterruptedException {
         Tenant.Harvest harvest = tenant.harvest().orElseThrow(() -> new GreenhouseRejection(0,
                 "Tenant " + tenant.id() + " has no Harvest credentials (harvest.* keys in " + tenant.source() + ")"));
         URI uri = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : URI.create(harvest.baseUrl() + pathOrUrl);
-        String endpoint = endpoint(method, uri);
+        return exchange(tenant.id(), tenant.id(), new OAuthToken(tenant, sub, method, uri), method, uri,
+                endpoint(method, uri), body);
+    }
+
+    /**
+     * The one request loop of every Greenhouse API: a permit from the budget {@code budgetKey}, the credential's
+     * headers, the rate-limit headers read back, 429 waited out, transient failures retried with backoff and jitter
+     * (writes only when surely not applied), refusals turned into errors by the credential.
+     */
+    public Answer exchange(String tenant, String budgetKey, Credential credential, String method, URI uri,
+            String endpoint, JsonNode body) throws InterruptedException {
         boolean idempotent = method.equals("GET");
-        boolean mintNext = false;
-        String justMinted = null;
         int throttled = 0;
-        gauges(tenant.id());
+        gauges(budgetKey);
         for (int attempt = 1; ; attempt++) {
-            budget.acquire(tenant.id());
-            String token = tokens.token(tenant, sub);
-            justMinted = mintNext ? token : null;
-            mintNext = false;
+            budget.acquire(budgetKey);
+            Map<String, String> auth = credential.headers();
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout())
-                    .header("Authorization", "Bearer " + token)
                     .header("Accept", "application/json");
+            auth.forEach(request::header);
             if (body != null) {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
@@ -105,9 +124,9 @@ public final class GreenhouseGateway {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                record(tenant.id(), endpoint, e instanceof HttpTimeoutException ? "timeout" : "io", started);
+                record(tenant, endpoint, e instanceof HttpTimeoutException ? "timeout" : "io", started);
                 boolean sent = !(e instanceof java.net.ConnectException);
-                String reason = endpoint + " for tenant " + tenant.id() + " got no answer: " + e.getMessage();
+                String reason = endpoint + " for tenant " + tenant + " got no answer: " + e.getMessage();
                 if (!idempotent && sent) {
                     throw new AmbiguousWrite(0, reason, e);
                 }
@@ -115,32 +134,26 @@ public final class GreenhouseGateway {
                 continue;
             }
             int status = response.statusCode();
-            record(tenant.id(), endpoint, Integer.toString(status), started);
-            observe(tenant.id(), response.headers());
+            record(tenant, endpoint, Integer.toString(status), started);
+            observe(budgetKey, response.headers());
             if (status == 429) {
                 long wait = RetryAfter.seconds(response.headers(), 30);
-                budget.block(tenant.id(), java.time.Instant.now().plusSeconds(wait));
-                LOG.warn("{} for tenant {}: 429, waiting {} s (Retry-After)", endpoint, tenant.id(), wait);
+                budget.block(budgetKey, java.time.Instant.now().plusSeconds(wait));
+                LOG.warn("{} for tenant {}: 429, waiting {} s (Retry-After)", endpoint, tenant, wait);
                 // 429s wait their turn but are bounded too, so a storm ends in an error, not an endless loop
                 if (++throttled >= 4 * policy.maxAttempts()) {
-                    throw new GreenhouseException(429, true, endpoint + " for tenant " + tenant.id()
+                    throw new GreenhouseException(429, true, endpoint + " for tenant " + tenant
                             + " still rate-limited after " + throttled + " answers of 429");
                 }
                 attempt--;
                 continue;
             }
-            if (status == 401 && !token.equals(justMinted)) {
-                // the token may have been revoked or expired early: mint a new one; a new one refused is final
-                tokens.invalidate(tenant, sub, token);
-                meters.counter("trellis.greenhouse.token.refused", "tenant", tenant.id()).increment();
-                mintNext = true;
-                if (attempt >= 2 * policy.maxAttempts()) {
-                    throw rejection(tenant, sub, method, uri, endpoint, status, response.body());
-                }
+            if (status == 401 && attempt < 2 * policy.maxAttempts() && credential.refused(auth)) {
+                meters.counter("trellis.greenhouse.token.refused", "tenant", tenant).increment();
                 continue;
             }
             if (status >= 500 || status == 408) {
-                String reason = endpoint + " for tenant " + tenant.id() + " answered " + status;
+                String reason = endpoint + " for tenant " + tenant + " answered " + status;
                 if (!idempotent) {
                     throw new AmbiguousWrite(status, reason + "; the write may have been applied", null);
                 }
@@ -148,14 +161,14 @@ public final class GreenhouseGateway {
                 continue;
             }
             if (status >= 400) {
-                throw rejection(tenant, sub, method, uri, endpoint, status, response.body());
+                throw credential.rejection(status, endpoint, masker.mask(response.body() == null ? "" : response.body()));
             }
             JsonNode json;
             try {
                 json = response.body().isBlank() ? null : JSON.readTree(response.body());
             } catch (IOException e) {
                 // a cut-off body: the request worked but we cannot read it
-                String reason = endpoint + " for tenant " + tenant.id() + " answered an unreadable body ("
+                String reason = endpoint + " for tenant " + tenant + " answered an unreadable body ("
                         + response.body().length() + " chars)";
                 if (!idempotent) {
                     throw new AmbiguousWrite(status, reason, e);
@@ -164,6 +177,48 @@ public final class GreenhouseGateway {
                 continue;
             }
             return new Answer(status, json, response.body(), next(response.headers()));
+        }
+    }
+
+    /** A bearer token of user {@code sub}: re-minted on a 401, but a token just minted and refused is final. */
+    private final class OAuthToken implements Credential {
+        private final Tenant tenant;
+        private final long sub;
+        private final String method;
+        private final URI uri;
+        private boolean mintNext;
+        private String justMinted;
+
+        OAuthToken(Tenant tenant, long sub, String method, URI uri) {
+            this.tenant = tenant;
+            this.sub = sub;
+            this.method = method;
+            this.uri = uri;
+        }
+
+        @Override
+        public Map<String, String> headers() throws InterruptedException {
+            String token = tokens.token(tenant, sub);
+            justMinted = mintNext ? token : null;
+            mintNext = false;
+            return Map.of("Authorization", "Bearer " + token);
+        }
+
+        @Override
+        public boolean refused(Map<String, String> headers) {
+            String token = headers.get("Authorization").substring("Bearer ".length());
+            if (token.equals(justMinted)) {
+                return false;
+            }
+            // revoked or expired early: mint a new one
+            tokens.invalidate(tenant, sub, token);
+            mintNext = true;
+            return true;
+        }
+
+        @Override
+        public GreenhouseRejection rejection(int status, String endpoint, String body) {
+            return GreenhouseGateway.this.rejection(tenant, sub, method, uri, endpoint, status, body);
         }
     }
 
@@ -177,9 +232,9 @@ public final class GreenhouseGateway {
         Thread.sleep(sleep);
     }
 
-    private GreenhouseRejection rejection(Tenant tenant, long sub, String method, URI uri, String endpoint, int status,
-            String body) {
-        String said = masker.mask(body == null ? "" : body.strip());
+    private static GreenhouseRejection rejection(Tenant tenant, long sub, String method, URI uri, String endpoint,
+            int status, String body) {
+        String said = body.strip();
         if (said.length() > 500) {
             said = said.substring(0, 500) + "...";
         }

@@ -14,7 +14,6 @@ import dev.trellis.outbound.OutboxIntake;
 import dev.trellis.outbound.PartnerWrites;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -33,11 +32,7 @@ public final class Ingestion {
                 Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)),
                 Duration.ofMillis(settings.number("trellis.greenhouse.max-backoff-ms", 30_000)),
                 Duration.ofMillis(settings.number("trellis.greenhouse.timeout-ms", 30_000)));
-        // the partner key is a credential of its own (§6 documents no limit shared with Harvest): its own budget,
-        // shared by all instances on the database under the key <tenant>/ingestion
-        RateBudget budget = new RateBudget(dataSource, Clock.systemUTC(),
-                settings.integer("trellis.ingestion.rate-budget", 50));
-        PartnerClient partner = new PartnerClient(http, budget, masker, policy, gateway, meters);
+        PartnerClient partner = new PartnerClient(gateway);
         context.getRegistry().bind(PartnerWrites.BEAN, partner);
         OutboxDispatcher dispatcher = context.getRegistry().lookupByNameAndType(Outbound.DISPATCHER,
                 OutboxDispatcher.class);

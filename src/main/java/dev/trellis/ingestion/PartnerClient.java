@@ -4,29 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.AmbiguousWrite;
-import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.GreenhouseRejection;
-import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.outbound.PartnerWrites;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,22 +36,14 @@ public final class PartnerClient implements PartnerWrites {
     /** How many ids one GET candidates asks for (the sandbox, like Harvest v1, caps id lists at 50). */
     public static final int CHUNK = 50;
 
-    private final HttpClient http;
-    private final RateBudget budget;
-    private final SecretMasker masker;
-    private final GreenhouseGateway.Policy policy;
     private final GreenhouseGateway harvest;
-    private final MeterRegistry meters;
 
-    /** @param harvest the Harvest gateway, used to find candidates after an ambiguous POST; may be null */
-    public PartnerClient(HttpClient http, RateBudget budget, SecretMasker masker, GreenhouseGateway.Policy policy,
-            GreenhouseGateway harvest, MeterRegistry meters) {
-        this.http = http;
-        this.budget = budget;
-        this.masker = masker;
-        this.policy = policy;
+    /**
+     * @param harvest the gateway: its request loop carries these requests too (with the partner key instead of a
+     *                token), and its Harvest side finds candidates after an ambiguous POST
+     */
+    public PartnerClient(GreenhouseGateway harvest) {
         this.harvest = harvest;
-        this.meters = meters;
     }
 
     static String budgetKey(Tenant tenant) {
@@ -153,83 +137,37 @@ public final class PartnerClient implements PartnerWrites {
         return Optional.empty();
     }
 
-    /** One request under {@code <ingestion.base-url>/v1/partner/}. */
+    /** One request under {@code <ingestion.base-url>/v1/partner/}, through the gateway's request loop. */
     JsonNode send(Tenant tenant, String method, String path, JsonNode body) throws InterruptedException {
         Tenant.Ingestion in = tenant.ingestion().orElseThrow(() -> new GreenhouseRejection(0, "Tenant " + tenant.id()
                 + " has no Candidate Ingestion key (ingestion.* keys in " + tenant.source() + ")"));
         URI uri = URI.create(in.baseUrl() + "/v1/partner/" + path);
         String endpoint = method + " /v1/partner/" + path.replaceAll("\\?.*", "");
-        boolean idempotent = method.equals("GET");
-        int throttled = 0;
-        for (int attempt = 1; ; attempt++) {
-            budget.acquire(budgetKey(tenant));
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout())
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((in.apiKey() + ":")
-                            .getBytes(StandardCharsets.UTF_8)))
-                    .header("On-Behalf-Of", in.userEmail())
-                    .header("Accept", "application/json");
-            if (body != null) {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
+        Map<String, String> headers = Map.of(
+                "Authorization", "Basic " + Base64.getEncoder().encodeToString((in.apiKey() + ":")
+                        .getBytes(StandardCharsets.UTF_8)),
+                "On-Behalf-Of", in.userEmail());
+        return harvest.exchange(tenant.id(), budgetKey(tenant), new GreenhouseGateway.Credential() {
+            @Override
+            public Map<String, String> headers() {
+                return headers;
             }
-            HttpResponse<String> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                count(tenant, endpoint, e instanceof HttpTimeoutException ? "timeout" : "io");
-                String reason = endpoint + " for tenant " + tenant.id() + " got no answer: " + e.getMessage();
-                if (!idempotent && !(e instanceof java.net.ConnectException)) {
-                    throw new AmbiguousWrite(0, reason, e);
-                }
-                retryOrThrow(attempt, 0, reason, e);
-                continue;
+
+            @Override
+            public boolean refused(Map<String, String> sent) {
+                return false; // a partner key has nothing to renew
             }
-            int status = response.statusCode();
-            count(tenant, endpoint, Integer.toString(status));
-            if (status == 429) {
-                long wait = response.headers().firstValue("Retry-After").map(v -> {
-                    try {
-                        return Math.max(1, Long.parseLong(v.trim()));
-                    } catch (NumberFormatException e) {
-                        return 30L;
-                    }
-                }).orElse(30L);
-                budget.block(budgetKey(tenant), Instant.now().plusSeconds(wait));
-                if (++throttled >= 4 * policy.maxAttempts()) {
-                    throw new GreenhouseException(429, true, endpoint + " for tenant " + tenant.id()
-                            + " still rate-limited after " + throttled + " answers of 429");
-                }
-                attempt--;
-                continue;
+
+            @Override
+            public GreenhouseRejection rejection(int status, String where, String said) {
+                return PartnerClient.this.rejection(tenant, in, where, status, said);
             }
-            if (status >= 500 || status == 408) {
-                String reason = endpoint + " for tenant " + tenant.id() + " answered " + status;
-                if (!idempotent) {
-                    throw new AmbiguousWrite(status, reason + "; the write may have been applied", null);
-                }
-                retryOrThrow(attempt, status, reason, null);
-                continue;
-            }
-            if (status >= 400) {
-                throw rejection(tenant, in, endpoint, status, response.body());
-            }
-            try {
-                return response.body().isBlank() ? null : JSON.readTree(response.body());
-            } catch (IOException e) {
-                String reason = endpoint + " for tenant " + tenant.id() + " answered an unreadable body";
-                if (!idempotent) {
-                    throw new AmbiguousWrite(status, reason, e);
-                }
-                retryOrThrow(attempt, status, reason, e);
-            }
-        }
+        }, method, uri, endpoint, body).body();
     }
 
     /** Names what is wrong and how to fix it: the key, the e-mail, or the user's permissions. */
     GreenhouseRejection rejection(Tenant tenant, Tenant.Ingestion in, String endpoint, int status, String text) {
-        String said = masker.mask(text == null ? "" : text.strip());
+        String said = text == null ? "" : text.strip(); // the gateway masked it
         String field = "";
         try {
             JsonNode json = JSON.readTree(said);
@@ -267,18 +205,4 @@ public final class PartnerClient implements PartnerWrites {
         return new GreenhouseRejection(status, message);
     }
 
-    private void retryOrThrow(int attempt, int status, String reason, Throwable cause) throws InterruptedException {
-        if (attempt >= policy.maxAttempts()) {
-            throw new GreenhouseException(status, true, reason + " (gave up after " + attempt + " attempts)", cause);
-        }
-        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempt - 1, 16));
-        long sleep = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
-        LOG.warn("{}; retry {} in {} ms", masker.mask(reason), attempt, sleep);
-        Thread.sleep(sleep);
-    }
-
-    private void count(Tenant tenant, String endpoint, String status) {
-        meters.counter("trellis.ingestion.requests", "tenant", tenant.id(), "endpoint", endpoint, "status", status)
-                .increment();
-    }
 }
