@@ -27,11 +27,6 @@ public final class Ingestion {
     public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
             HttpClient http, GreenhouseGateway gateway, RateBudget harvestBudget, SecretMasker masker,
             MeterRegistry meters) {
-        GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
-                settings.integer("trellis.greenhouse.max-attempts", 6),
-                Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)),
-                Duration.ofMillis(settings.number("trellis.greenhouse.max-backoff-ms", 30_000)),
-                Duration.ofMillis(settings.number("trellis.greenhouse.timeout-ms", 30_000)));
         PartnerClient partner = new PartnerClient(gateway);
         context.getRegistry().bind(PartnerWrites.BEAN, partner);
         OutboxDispatcher dispatcher = context.getRegistry().lookupByNameAndType(Outbound.DISPATCHER,
@@ -39,7 +34,7 @@ public final class Ingestion {
         OutboxIntake intake = new OutboxIntake(tenants, new Outbox(dataSource),
                 dispatcher == null ? () -> { } : dispatcher::wake);
         IngestionService service = new IngestionService(tenants, dataSource, partner,
-                new JobBoardClient(http, masker, policy), gateway,
+                new JobBoardClient(gateway), gateway,
                 CheckSetup.check(settings, http, harvestBudget, masker, meters), intake, meters);
         context.getRegistry().bind(IngestionService.BEAN, service);
         context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(service, new JsonResponse(masker)));
