@@ -1,6 +1,9 @@
 package dev.trellis.hub;
 
+import dev.trellis.sync.QuartzCluster;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -22,6 +25,7 @@ final class TemplatedRouteReload extends FileWatcherResourceReloadStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(TemplatedRouteReload.class);
 
     private final Map<String, TemplatedRouteDefinition> running = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> idsByFile = new ConcurrentHashMap<>();
 
     TemplatedRouteReload(String folder, String pattern) {
         super(folder);
@@ -46,10 +50,28 @@ final class TemplatedRouteReload extends FileWatcherResourceReloadStrategy {
                 LOG.debug("{} does not parse; the running routes stay: {}", name, e.getMessage());
                 return;
             }
+            Set<String> ids = new HashSet<>();
             for (TemplatedRouteDefinition definition : routes.getTemplatedRouteCollection().getTemplatedRoutes()) {
                 replace(context, name, definition);
+                ids.add(definition.getRouteId());
+            }
+            // a templated route taken out of the file goes, with its Quartz job
+            Set<String> gone = new HashSet<>(idsByFile.getOrDefault(key(name), Set.of()));
+            gone.removeAll(ids);
+            for (String id : gone) {
+                remove(context, id);
+                running.remove(id);
+                LOG.info("Removed {}: it is no longer in {}", id, name);
+            }
+            idsByFile.put(key(name), ids);
+            if (!gone.isEmpty()) {
+                QuartzCluster.removeStaleJobs(context);
             }
         }
+    }
+
+    private static String key(String file) {
+        return new java.io.File(file).getName();
     }
 
     private void replace(CamelContext context, String file, TemplatedRouteDefinition definition) throws Exception {
@@ -83,8 +105,12 @@ final class TemplatedRouteReload extends FileWatcherResourceReloadStrategy {
             for (RoutesBuilder builder : PluginHelper.getRoutesLoader(getCamelContext()).findRoutesBuilders(resource)) {
                 if (builder instanceof RouteBuilder routes) {
                     routes.configureRoutes(getCamelContext());
-                    routes.getTemplatedRouteCollection().getTemplatedRoutes()
-                            .forEach(d -> running.put(d.getRouteId(), d));
+                    Set<String> ids = new HashSet<>();
+                    routes.getTemplatedRouteCollection().getTemplatedRoutes().forEach(d -> {
+                        running.put(d.getRouteId(), d);
+                        ids.add(d.getRouteId());
+                    });
+                    idsByFile.put(file.getName(), ids);
                 }
             }
         }

@@ -2,10 +2,18 @@ package dev.trellis.sync;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
@@ -17,6 +25,35 @@ public final class QuartzCluster {
     private static final String DATA_SOURCE = "trellis";
 
     private QuartzCluster() {
+    }
+
+    /** The Quartz job group of the streams (the template's {@code quartz:trellis-sync/<stream>}). */
+    static final String GROUP = "trellis-sync";
+
+    /**
+     * Deletes the jobs of streams that no longer exist: camel-quartz leaves a clustered job behind when its route
+     * goes, and a stale trigger would keep firing for nothing. Returns the streams whose jobs were deleted.
+     */
+    public static List<String> removeStaleJobs(CamelContext context) throws SchedulerException {
+        Scheduler scheduler = context.getComponent("quartz", QuartzComponent.class).getScheduler();
+        if (scheduler == null) {
+            return List.of();
+        }
+        Set<String> streams = new HashSet<>();
+        context.getRoutes().forEach(r -> {
+            String stream = StreamRunner.parameters(r).get("stream");
+            if (stream != null) {
+                streams.add(stream);
+            }
+        });
+        List<String> removed = new ArrayList<>();
+        for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            if (!streams.contains(job.getName())) {
+                scheduler.deleteJob(job);
+                removed.add(job.getName());
+            }
+        }
+        return removed;
     }
 
     public static void configure(CamelContext context, DataSource dataSource, int threads) {

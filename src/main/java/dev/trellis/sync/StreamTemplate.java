@@ -30,7 +30,7 @@ public final class StreamTemplate extends RouteBuilder {
         for (String[] p : OPTIONAL) {
             template.templateParameter(p[0], p[1]);
         }
-        RouteDefinition route = template.from("quartz:trellis-sync/{{stream}}?cron=RAW({{schedule}})&stateful=true"
+        RouteDefinition route = template.from("quartz:" + QuartzCluster.GROUP + "/{{stream}}?cron=RAW({{schedule}})&stateful=true"
                 + "&recoverableJob=true");
         route.routeProperty(PROPERTY_PREFIX + "stream", "{{stream}}");
         route.routeProperty(PROPERTY_PREFIX + "schedule", "{{schedule}}");

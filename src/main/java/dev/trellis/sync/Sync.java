@@ -8,12 +8,19 @@ import dev.trellis.greenhouse.GreenhouseGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the inbound sync: Quartz on the hub's database, the runner the stream template calls, its API and health. */
 public final class Sync {
+    private static final Logger LOG = LoggerFactory.getLogger(Sync.class);
+
     private Sync() {
     }
 
@@ -32,6 +39,20 @@ public final class Sync {
         context.getRegistry().bind("streamApi", streams);
         HealthCheckRegistry.get(context).register(new SyncLag(streams, dataSource, Clock.systemUTC(),
                 Duration.ofMinutes(settings.integer("trellis.sync.lag-grace-minutes", 30)), meters));
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                List<String> removed = QuartzCluster.removeStaleJobs(context);
+                if (!removed.isEmpty()) {
+                    LOG.info("Deleted the Quartz jobs of streams no longer declared: {}", removed);
+                }
+            }
+        });
         return streams;
     }
 }
