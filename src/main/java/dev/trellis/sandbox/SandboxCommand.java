@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code trellis sandbox}: runs the Greenhouse emulator until killed. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = {"Run a Greenhouse emulator (Harvest v3 + OAuth token endpoint, Candidate Ingestion, Job Board,",
-            "webhooks) with a deterministic organisation. See docs/sandbox.md."})
+        description = "Run a Greenhouse emulator (Harvest v3 with its OAuth token endpoint, Candidate Ingestion, Job "
+                + "Board, webhooks) with a deterministic organisation. See docs/sandbox.md.")
 public final class SandboxCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "Port to listen on (0 = any free port). Default: ${DEFAULT-VALUE}.")
