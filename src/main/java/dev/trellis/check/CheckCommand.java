@@ -111,11 +111,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             List<Streams.Ref> streams = Streams.of(dir.resolve("routes"));
             List<String> secrets = new ArrayList<>();
-            for (Tenant t : tenants) {
-                t.harvest().ifPresent(h -> secrets.add(h.clientSecret()));
-                t.ingestion().ifPresent(i -> secrets.add(i.apiKey()));
-                t.webhookSecret().ifPresent(secrets::add);
-            }
+            tenants.forEach(t -> secrets.addAll(t.secrets()));
             secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));
             SecretMasker masker = new SecretMasker(settings.list("trellis.errors.secret-words"), secrets);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

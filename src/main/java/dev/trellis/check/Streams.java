@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ public final class Streams {
     /** One stream: its name, the resource it reads, its table, and the tenants it covers ("all" or a list). */
     public record Ref(String stream, String resource, String table, String tenants) {
         public boolean covers(String tenant) {
-            return tenants.equals("all") || Arrays.stream(tenants.split(",")).map(String::trim).anyMatch(tenant::equals);
+            return StreamRunner.covers(tenants, tenant);
         }
 
         public String featureId() {

@@ -1,6 +1,8 @@
 package dev.trellis.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,15 @@ public record Tenant(
 
     /** The public Job Board API of the organisation's board. */
     public record JobBoard(URI baseUrl, String boardToken) {
+    }
+
+    /** The tenant's secret values, for the masker. */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        harvest.ifPresent(h -> secrets.add(h.clientSecret()));
+        ingestion.ifPresent(i -> secrets.add(i.apiKey()));
+        webhookSecret.ifPresent(secrets::add);
+        return secrets;
     }
 
     @Override

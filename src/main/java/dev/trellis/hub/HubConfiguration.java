@@ -135,11 +135,7 @@ public final class HubConfiguration implements CamelConfiguration {
 
     private static List<String> secrets(List<Tenant> tenants, String dbPassword) {
         List<String> secrets = new ArrayList<>();
-        for (Tenant t : tenants) {
-            t.harvest().ifPresent(h -> secrets.add(h.clientSecret()));
-            t.ingestion().ifPresent(i -> secrets.add(i.apiKey()));
-            t.webhookSecret().ifPresent(secrets::add);
-        }
+        tenants.forEach(t -> secrets.addAll(t.secrets()));
         secrets.add(dbPassword);
         secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));
         return secrets;

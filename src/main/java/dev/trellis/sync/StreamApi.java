@@ -62,7 +62,7 @@ public final class StreamApi {
             }
             for (Tenant tenant : tenants.all()) {
                 String covered = params.getOrDefault("tenants", "all");
-                if (tenant.harvest().isPresent() && (covered.equals("all") || List.of(covered.split(",")).contains(tenant.id()))) {
+                if (tenant.harvest().isPresent() && StreamRunner.covers(covered, tenant.id())) {
                     out.add(new Target(route, params, tenant));
                 }
             }

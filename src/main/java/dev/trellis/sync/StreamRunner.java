@@ -99,7 +99,8 @@ public final class StreamRunner {
         }
     }
 
-    private static boolean covers(String list, String tenant) {
+    /** Whether a stream's {@code tenants} parameter ("all" or a comma-separated list) covers the tenant. */
+    public static boolean covers(String list, String tenant) {
         return list.equals("all") || Arrays.stream(list.split(",")).map(String::trim).anyMatch(tenant::equals);
     }
 }
