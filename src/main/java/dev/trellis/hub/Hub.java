@@ -57,7 +57,9 @@ public final class Hub {
         }
         String token = SecretRef.fromEnvironment("TRELLIS_API_TOKEN");
         if (token == null) {
+            // nobody is asked for a token: answer this machine only, the API and the management port alike
             main.addOverrideProperty("camel.server.host", "127.0.0.1");
+            main.addOverrideProperty("camel.management.host", "127.0.0.1");
         }
         options.properties().forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new HubConfiguration(token));

@@ -87,12 +87,12 @@ final class TemplatedRouteReload extends FileWatcherResourceReloadStrategy {
             running.put(id, definition);
             LOG.info("Reloaded {} from {}", id, file);
         } catch (Exception e) {
-            LOG.warn("Error reloading {} from {}: {}; {}", id, file, e.getMessage(),
-                    previous == null ? "it is not running" : "the previous definition keeps running");
             remove(context, id);
             if (previous != null) {
                 model.addRouteFromTemplatedRoute(previous);
             }
+            LOG.warn("Error reloading {} from {}: {}; {}", id, file, e.getMessage(),
+                    previous == null ? "it is not running" : "the previous definition keeps running");
         }
     }
 

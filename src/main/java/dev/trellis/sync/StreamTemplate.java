@@ -1,6 +1,9 @@
 package dev.trellis.sync;
 
 import dev.trellis.hub.HubHeaders;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
@@ -22,11 +25,20 @@ public final class StreamTemplate extends RouteBuilder {
         {"deletedRecords", "false"}, {"sweepHours", "24"}, {"tenants", "all"},
     };
 
+    /** Refuses a stream whose parameters are wrong before its route exists: at start-up, and on a live edit. */
+    private static void check(RouteTemplateContext context) {
+        Map<String, String> params = new HashMap<>();
+        context.getParameters().forEach((k, v) -> params.put(k, v == null ? null : v.toString()));
+        StreamDefinition.from(params);
+        StreamSchedule.parse(params.get("stream"), params.get("schedule"));
+    }
+
     @Override
     public void configure() {
         RouteTemplateDefinition template = routeTemplate(NAME)
                 .templateParameter("stream", null, "stream name: the state key and, by default, resource and table")
-                .templateParameter("schedule", null, "Quartz cron, e.g. 0 0/15 * * * ?");
+                .templateParameter("schedule", null, "Quartz cron, e.g. 0 0/15 * * * ?")
+                .configure(StreamTemplate::check);
         for (String[] p : OPTIONAL) {
             template.templateParameter(p[0], p[1]);
         }

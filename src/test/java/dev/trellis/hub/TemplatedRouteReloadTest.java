@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.sync.StreamRunner;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A stream (a templatedRoute) edited in routes/ is rebuilt live; a broken edit leaves the previous one running. */
 class TemplatedRouteReloadTest {
@@ -54,7 +59,9 @@ class TemplatedRouteReloadTest {
             assertEquals(java.util.Set.of("offices", "sources"), quartzJobs(hub));
             home.route("streams.camel.yaml", stream("0 0 3 * * ?", 100));
             long deadline = System.nanoTime() + 15_000_000_000L;
-            while (hub.context().getRoute("stream-sources") != null && System.nanoTime() < deadline) {
+            // the route goes first, then its clustered Quartz job
+            while ((hub.context().getRoute("stream-sources") != null || quartzJobs(hub).size() != 1)
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             assertEquals(null, hub.context().getRoute("stream-sources"), "removed live");
@@ -94,10 +101,34 @@ class TemplatedRouteReloadTest {
             assertEquals("200", perPage(hub), "the edit was applied live");
             assertEquals("0 0 4 * * ?", StreamRunner.parameters(hub.context().getRoute("stream-offices")).get("schedule"));
 
-            home.route("streams.camel.yaml", stream("not a cron", 300));
-            Thread.sleep(6_000);
-            assertEquals("200", perPage(hub), "the broken edit was refused and the previous stream runs");
-            assertTrue(hub.context().getRouteController().getRouteStatus("stream-offices").isStarted());
+            ListAppender<ILoggingEvent> log = new ListAppender<>();
+            Logger reload = (Logger) LoggerFactory.getLogger(TemplatedRouteReload.class);
+            log.start();
+            reload.addAppender(log);
+            try {
+                // a cron that does not parse, and one that Quartz parses but that names a minute that does not exist
+                for (String broken : new String[] {"not a cron", "0 99 2 * * ?"}) {
+                    log.list.clear();
+                    home.route("streams.camel.yaml", stream(broken, 300));
+                    deadline = System.nanoTime() + 15_000_000_000L;
+                    while (log.list.stream().noneMatch(e -> e.getLevel() == Level.WARN) && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    String refused = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                            .map(ILoggingEvent::getFormattedMessage).findFirst().orElse("no warning logged");
+                    assertTrue(refused.contains("stream-offices") && refused.contains("streams.camel.yaml")
+                            && refused.contains("'" + broken + "'")
+                            && refused.contains("the previous definition keeps running"), refused);
+                    assertEquals("200", perPage(hub), "the broken edit was refused and the previous stream runs");
+                    assertEquals("0 0 4 * * ?",
+                            StreamRunner.parameters(hub.context().getRoute("stream-offices")).get("schedule"));
+                    assertTrue(hub.context().getRouteController().getRouteStatus("stream-offices").isStarted());
+                }
+                assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("minute 99, outside 0-59")),
+                        "the reason is named");
+            } finally {
+                reload.detachAppender(log);
+            }
         } finally {
             hub.stop();
         }
