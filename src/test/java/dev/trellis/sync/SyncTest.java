@@ -51,7 +51,7 @@ class SyncTest {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(11).candidates(2_000).rateLimit(0).build());
         home = new TestHome(dir).sandboxTenant("demo", sandbox)
                 .property("trellis.greenhouse.rate-budget", "100000");
-        Files.copy(Path.of("routes/streams.camel.yaml"), dir.resolve("routes/streams.camel.yaml"));
+        home.shippedStreamsUnscheduled();
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
@@ -174,15 +174,15 @@ class SyncTest {
         assertTrue(health.contains("\"name\":\"sync-lag\",\"status\":\"UP\""), health);
         String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
         assertTrue(metrics.contains("trellis_sync_lag_seconds{stream=\"candidates\",tenant=\"demo\"}"), metrics);
-        // a stream far behind its schedule turns the health check DOWN, naming it
+        // a stream far behind its (daily) schedule turns the health check DOWN, naming it
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("update sync_stream set watermark = watermark - interval '2 days' where stream = 'candidates'");
+            st.executeUpdate("update sync_stream set watermark = watermark - interval '3 days' where stream = 'candidates'");
         }
         HttpCalls.Answer late = HttpCalls.get(home.managementUrl() + "/observe/health");
         assertEquals(503, late.status());
         assertTrue(late.body().contains("candidates (") && late.body().contains("min behind"), late.body());
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("update sync_stream set watermark = watermark + interval '2 days' where stream = 'candidates'");
+            st.executeUpdate("update sync_stream set watermark = watermark + interval '3 days' where stream = 'candidates'");
         }
         HttpCalls.Answer unknown = HttpCalls.post(home.apiUrl() + "/api/streams/demo/nope/sync");
         assertEquals(404, unknown.status());

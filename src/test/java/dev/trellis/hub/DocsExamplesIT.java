@@ -1,0 +1,132 @@
+package dev.trellis.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code ```sh} block of README.md and docs/*.md that calls curl, run as written with bash against the packaged
+ * jar's zero-setup demo (tenant "demo") and a stand-alone sandbox. The only change made to a block is the port: the
+ * docs say 8080, 9876 and 8089, the test takes free ones. Every curl must answer 2xx.
+ */
+class DocsExamplesIT {
+    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
+    private static final Pattern SH_BLOCK = Pattern.compile("(?m)^ *```sh\\n(.*?)^ *```", Pattern.DOTALL);
+
+    @TempDir
+    static Path dir;
+    static TestHome home;
+    static int sandboxPort;
+    static final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = new TestHome(dir);
+        Files.copy(Path.of("config/application.properties"), dir.resolve("config/application.properties"));
+        Process hub = java(List.of("run", "--home", dir.toString(), "--port", String.valueOf(home.port()),
+                "--management-port", String.valueOf(home.managementPort()), "-P", "trellis.demo.candidates=2000"),
+                dir.resolve("hub.log"));
+        sandboxPort = TestHome.freePort();
+        java(List.of("sandbox", "--port", String.valueOf(sandboxPort), "--candidates", "2000"), dir.resolve("sandbox.log"));
+        waitFor(hub, () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200);
+        waitFor(hub, () -> HttpCalls.get("http://127.0.0.1:" + sandboxPort + "/_sandbox/counts").status() == 200);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void everyCurlExampleAnswers2xxAsWritten() throws Exception {
+        List<Path> files = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+        }
+        int blocks = 0;
+        for (Path file : files) {
+            Matcher m = SH_BLOCK.matcher(Files.readString(file));
+            while (m.find()) {
+                String block = m.group(1);
+                if (!block.contains("curl ")) {
+                    continue;
+                }
+                blocks++;
+                run(file, block);
+            }
+        }
+        assertTrue(blocks >= 4, "the docs' curl examples were found: " + blocks);
+        assertEquals(200, HttpCalls.get(home.managementUrl() + "/observe/health").status(), "the hub is still healthy");
+    }
+
+    private static void run(Path file, String block) throws Exception {
+        String script = """
+                set -euo pipefail
+                # as written, but failing on a 4xx/5xx answer
+                curl() { command curl --fail-with-body --show-error --max-time 30 "$@"; echo; }
+                """ + block.replace("localhost:8080", "localhost:" + home.port())
+                .replace("localhost:9876", "localhost:" + home.managementPort())
+                .replace("localhost:8089", "localhost:" + sandboxPort);
+        Path out = Files.createTempFile(dir, "example", ".out");
+        Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "example in " + file + " finished");
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        System.out.printf("DocsExamplesIT: %s%n%s%n-> %s%n", file, block, output);
+        assertEquals(0, p.exitValue(), "example in " + file + " failed:\n" + block + "\n" + output);
+        assertFalse(output.contains("\"error\""), "example in " + file + " answered an error:\n" + block + "\n" + output);
+    }
+
+    private static Process java(List<String> args, Path output) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().remove("TRELLIS_API_TOKEN");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitFor(Process process, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("exited early, see " + dir);
+            }
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not up within 90 s");
+    }
+}
