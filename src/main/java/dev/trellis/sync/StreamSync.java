@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,16 @@ public final class StreamSync {
     private final MeterRegistry meters;
     private final Executor fetcher;
     private final String owner;
+    private final BooleanSupplier stopping;
 
-    /** {@code fetcher} reads the next page while the current one is written; {@code owner} names this instance. */
+    /**
+     * {@code fetcher} reads the next page while the current one is written; {@code owner} names this instance;
+     * {@code stopping} says the hub is shutting down, so a run cut short is interrupted (to resume), not failed.
+     */
     public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
-            MeterRegistry meters, Executor fetcher, String owner) {
+            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping) {
         this.owner = owner;
+        this.stopping = stopping;
         this.dataSource = dataSource;
         this.gateway = gateway;
         this.tables = tables;
@@ -195,7 +201,16 @@ public final class StreamSync {
             if (fetching != null) {
                 fetching.cancel(true);
             }
-            SyncRuns.finish(c, runId, "failed", e.getMessage());
+            try {
+                if (stopping.getAsBoolean()) {
+                    SyncRuns.interrupt(c, runId, false);
+                } else {
+                    SyncRuns.finish(c, runId, "failed", e.getMessage());
+                }
+            } catch (SQLException lost) {
+                // the database went with the run (or the hub's pool closed): the row stays unfinished, to resume
+                e.addSuppressed(lost);
+            }
             throw e;
         }
         LOG.info("Stream {} of tenant {}: window to {} done: {} pages, {} records, {} written, {} unchanged in {} ms",

@@ -37,7 +37,7 @@ public final class Sync {
         var executors = context.getExecutorServiceManager();
         String owner = instanceName();
         StreamSync sync = new StreamSync(dataSource, gateway, new SyncTable(dataSource), Clock.systemUTC(), meters,
-                executors.newCachedThreadPool(Sync.class, "page-fetch"), owner);
+                executors.newCachedThreadPool(Sync.class, "page-fetch"), owner, context::isStopping);
         context.getRegistry().bind(StreamRunner.BEAN,
                 new StreamRunner(tenants, sync, new IdSweep(dataSource, gateway, Clock.systemUTC(), owner)));
         ExecutorService runNow = executors.newFixedThreadPool(Sync.class, "stream-run-now", threads);

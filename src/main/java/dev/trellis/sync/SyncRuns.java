@@ -91,8 +91,8 @@ final class SyncRuns {
     }
 
     /**
-     * The caller holds the run's lock, so its owner is dead: marks a running run interrupted (true) and ends it when
-     * it cannot be continued (a sweep, or a run its stream no longer points at).
+     * Marks a running run interrupted (true): its owner is dead (the caller took the run's lock) or is shutting down.
+     * Ends it when it cannot be continued (a sweep, or a run its stream no longer points at).
      */
     static boolean interrupt(Connection c, long runId, boolean ends) throws SQLException {
         int marked;

@@ -192,6 +192,37 @@ class InterruptedRunsTest {
         assertEquals(sandbox.state().count(Resource.CANDIDATES), count("select count(*) from gh_candidates"));
     }
 
+    @Test
+    @Order(3)
+    void aHubStoppedMidRunLeavesItInterruptedAndTheNextStartResumesIt() throws Exception {
+        try (Connection c = db().getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("update sync_stream set watermark = null"); // a new backfill
+        }
+        hub.stop();
+        // a shutdown that does not wait for the run, as when a long backfill outlasts the shutdown timeout
+        home.property("camel.main.shutdown-timeout", "1");
+        hub = home.start();
+        sandbox.faults().latency(Duration.ofMillis(300));
+        assertEquals(202, HttpCalls.post(home.apiUrl() + "/api/streams/acme/candidates/sync").status());
+        waitFor(Duration.ofSeconds(30), () -> count("select count(*) from sync_run where status = 'running' and pages >= 2") == 1);
+        hub.stop();
+        hub = null;
+        try (Connection c = directConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select status, ended_at is null from sync_run order by id desc limit 1")) {
+            assertTrue(rs.next());
+            // interrupted, or still "running" when the pool closed under it; never failed, which waits for the cron
+            assertTrue(SyncRuns.isUnfinished(rs.getString(1)), "stopped mid-run, not failed: " + rs.getString(1));
+            assertTrue(rs.getBoolean(2));
+        }
+        sandbox.faults().clear();
+        hub = home.start();
+        waitFor(Duration.ofSeconds(30), () -> stream().get("state").asText().equals("idle"));
+        JsonNode last = stream().get("lastRun");
+        assertEquals("done", last.get("status").asText(), last.toString());
+        assertFalse(last.get("resumedAt").isNull());
+        assertEquals(CANDIDATES, last.get("fetched").asLong(), "every record read once");
+    }
+
     private static JsonNode stream() throws Exception {
         HttpCalls.Answer answer = HttpCalls.get(home.apiUrl() + "/api/streams?tenant=acme&stream=candidates");
         assertEquals(200, answer.status(), answer.body());
