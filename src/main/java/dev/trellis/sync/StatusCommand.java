@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code trellis status}: each stream's watermark, lag, last and next run, from a running hub. */
+/** {@code trellis status}: each stream's watermark, lag, run state, last and next run, from a running hub. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show every stream of a running hub: watermark, lag, last run, next run.")
+        description = "Show every stream of a running hub: watermark, lag, run state, last run, next run.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ApiClient.Options api;
@@ -68,11 +68,11 @@ public final class StatusCommand implements Callable<Integer> {
         if (hasRun && !last.get("error").isNull()) {
             return last.get("error").asText();
         }
-        if (hasRun && !last.path("resumedAt").isNull() && !last.path("resumedAt").isMissingNode()) {
-            return "resumed at " + last.get("resumedAt").asText() + " (interrupted at " + last.get("interruptedAt").asText() + ")";
-        }
         if (s.path("state").asText().equals("interrupted")) {
             return "instance " + last.path("owner").asText("?") + " died; resumes within seconds";
+        }
+        if (hasRun && !last.path("resumedAt").isNull() && !last.path("resumedAt").isMissingNode()) {
+            return "resumed at " + last.get("resumedAt").asText() + " (interrupted at " + last.get("interruptedAt").asText() + ")";
         }
         return "";
     }
