@@ -26,8 +26,11 @@ public final class IdSweep {
     private final DataSource dataSource;
     private final GreenhouseGateway gateway;
     private final Clock clock;
+    private final String owner;
 
-    public IdSweep(DataSource dataSource, GreenhouseGateway gateway, Clock clock) {
+    /** {@code owner} names this instance in the runs it starts. */
+    public IdSweep(DataSource dataSource, GreenhouseGateway gateway, Clock clock, String owner) {
+        this.owner = owner;
         this.dataSource = dataSource;
         this.gateway = gateway;
         this.clock = clock;
@@ -56,7 +59,7 @@ public final class IdSweep {
 
     private long sweep(Connection c, Tenant tenant, StreamDefinition def) throws Exception {
         Instant began = clock.instant();
-        long runId = SyncRuns.start(c, tenant.id(), def.stream(), "sweep", null, began);
+        long runId = SyncRuns.start(c, tenant.id(), def.stream(), "sweep", null, began, owner);
         try {
             execute(c, "delete from sync_sweep_id where tenant = ? and stream = ?", tenant.id(), def.stream());
             String url = "/v3/" + def.resource() + "?per_page=500&fields=id" + (def.query().isEmpty() ? "" : "&" + def.query());

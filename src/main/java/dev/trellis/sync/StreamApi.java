@@ -147,12 +147,28 @@ public final class StreamApi {
         m.put("schedule", t.params().get("schedule"));
         m.put("watermark", str(state.watermark()));
         m.put("lagSeconds", state.watermark() == null ? null : Duration.between(state.watermark(), clock.instant()).toSeconds());
-        m.put("running", state.inProgress());
+        Map<String, Object> last = lastRun(c, t.tenant().id(), t.stream());
+        String run = runState(state, last);
+        m.put("state", run);
+        m.put("running", run.equals("running") || run.equals("resumed"));
         m.put("paused", state.pausedReason());
         m.put("lastSweepAt", str(state.lastSweepAt()));
         m.put("nextRun", nextRun(t.params().get("schedule")));
-        m.put("lastRun", lastRun(c, t.tenant().id(), t.stream()));
+        m.put("lastRun", last);
         return m;
+    }
+
+    /**
+     * The stream's run as README's Streams section names it: running or resumed (a live instance holds the lock),
+     * interrupted (its instance died; it resumes soon), failed (waits for the schedule), idle.
+     */
+    private static String runState(StreamState state, Map<String, Object> last) {
+        String status = last == null ? null : (String) last.get("status");
+        if ("running".equals(status) || "resumed".equals(status)
+                || "interrupted".equals(status) && last.get("endedAt") == null) {
+            return status;
+        }
+        return state.inProgress() && "failed".equals(status) ? "failed" : "idle";
     }
 
     private String nextRun(String cron) {
@@ -166,7 +182,8 @@ public final class StreamApi {
 
     private static Map<String, Object> lastRun(Connection c, String tenant, String stream) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select id, kind, started_at, ended_at, status, pages, fetched, "
-                + "written, unchanged, deleted, error, window_start, window_end from sync_run "
+                + "written, unchanged, deleted, error, window_start, window_end, owner, interrupted_at, resumed_at "
+                + "from sync_run "
                 + "where tenant = ? and stream = ? order by id desc limit 1")) {
             ps.setString(1, tenant);
             ps.setString(2, stream);
@@ -179,7 +196,13 @@ public final class StreamApi {
                 m.put("kind", rs.getString(2));
                 m.put("startedAt", str(StreamState.instant(rs, 3)));
                 m.put("endedAt", str(StreamState.instant(rs, 4)));
-                m.put("status", rs.getString(5));
+                String status = rs.getString(5);
+                if (SyncRuns.isUnfinished(status) && rs.getTimestamp(4) == null) {
+                    // only the lock says whether its instance is alive: the row stays "running" when it dies
+                    boolean live = StreamSync.held(c, rs.getString(2).equals("sweep") ? "sweep" : "sync", tenant, stream);
+                    status = !live ? "interrupted" : rs.getTimestamp(16) != null ? "resumed" : "running";
+                }
+                m.put("status", status);
                 m.put("pages", rs.getInt(6));
                 m.put("fetched", rs.getLong(7));
                 m.put("written", rs.getLong(8));
@@ -188,6 +211,9 @@ public final class StreamApi {
                 m.put("error", rs.getString(11));
                 m.put("windowStart", str(StreamState.instant(rs, 12)));
                 m.put("windowEnd", str(StreamState.instant(rs, 13)));
+                m.put("owner", rs.getString(14));
+                m.put("interruptedAt", str(StreamState.instant(rs, 15)));
+                m.put("resumedAt", str(StreamState.instant(rs, 16)));
                 return m;
             }
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +46,17 @@ public final class StreamSync {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Executor fetcher;
+    private final String owner;
+    private final BooleanSupplier stopping;
 
-    /** {@code fetcher} reads the next page while the current one is written. */
+    /**
+     * {@code fetcher} reads the next page while the current one is written; {@code owner} names this instance;
+     * {@code stopping} says the hub is shutting down, so a run cut short is interrupted (to resume), not failed.
+     */
     public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
-            MeterRegistry meters, Executor fetcher) {
+            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping) {
+        this.owner = owner;
+        this.stopping = stopping;
         this.dataSource = dataSource;
         this.gateway = gateway;
         this.tables = tables;
@@ -82,23 +90,41 @@ public final class StreamSync {
             from = state.windowStart();
             to = state.windowEnd();
             url = state.nextUrl();
-            runId = state.runId() != null ? state.runId() : SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to);
-            LOG.info("Stream {} of tenant {}: resuming the window {} .. {} where it stopped", def.stream(), tenant.id(),
-                    from == null ? "start" : from, to);
+            if (state.runId() == null) {
+                runId = SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to, owner);
+                LOG.info("Stream {} of tenant {}: resuming the window {} .. {} where it stopped", def.stream(),
+                        tenant.id(), from == null ? "start" : from, to);
+            } else {
+                runId = state.runId();
+                String was = SyncRuns.resume(c, runId, owner);
+                LOG.info("Stream {} of tenant {}: resuming the window {} .. {} where it stopped (run {}, {})",
+                        def.stream(), tenant.id(), from == null ? "start" : from, to, runId,
+                        SyncRuns.isUnfinished(was) ? "its instance or database session died" : was);
+            }
         } else {
             to = clock.instant().minus(def.lag()).truncatedTo(ChronoUnit.SECONDS);
             from = state.watermark() != null ? state.watermark().minus(def.lookback()) : def.backfillFrom().orElse(null);
             url = firstUrl(def, from, to);
-            runId = SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to);
-            try (PreparedStatement ps = c.prepareStatement("update sync_stream set window_start = ?, window_end = ?, "
-                    + "next_url = ?, run_id = ? where tenant = ? and stream = ?")) {
-                ps.setTimestamp(1, StreamState.ts(from));
-                ps.setTimestamp(2, StreamState.ts(to));
-                ps.setString(3, url);
-                ps.setLong(4, runId);
-                ps.setString(5, tenant.id());
-                ps.setString(6, def.stream());
-                ps.executeUpdate();
+            // the run row and the stream's pointer to it in one transaction, so no run is left without its stream
+            c.setAutoCommit(false);
+            try {
+                runId = SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to, owner);
+                try (PreparedStatement ps = c.prepareStatement("update sync_stream set window_start = ?, "
+                        + "window_end = ?, next_url = ?, run_id = ? where tenant = ? and stream = ?")) {
+                    ps.setTimestamp(1, StreamState.ts(from));
+                    ps.setTimestamp(2, StreamState.ts(to));
+                    ps.setString(3, url);
+                    ps.setLong(4, runId);
+                    ps.setString(5, tenant.id());
+                    ps.setString(6, def.stream());
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         }
         String first = firstUrl(def, from, to);
@@ -175,7 +201,16 @@ public final class StreamSync {
             if (fetching != null) {
                 fetching.cancel(true);
             }
-            SyncRuns.finish(c, runId, "failed", e.getMessage());
+            try {
+                if (stopping.getAsBoolean()) {
+                    SyncRuns.interrupt(c, runId, false);
+                } else {
+                    SyncRuns.finish(c, runId, "failed", e.getMessage());
+                }
+            } catch (SQLException lost) {
+                // the database went with the run (or the hub's pool closed): the row stays unfinished, to resume
+                e.addSuppressed(lost);
+            }
             throw e;
         }
         LOG.info("Stream {} of tenant {}: window to {} done: {} pages, {} records, {} written, {} unchanged in {} ms",
@@ -237,6 +272,10 @@ public final class StreamSync {
         }
     }
 
+    private static String lockKey(String kind, String tenant, String stream) {
+        return kind + "/" + tenant + "/" + stream;
+    }
+
     private void count(String tenant, String stream, long fetched, long written) {
         meters.counter("trellis.sync.records", "tenant", tenant, "stream", stream, "outcome", "fetched").increment(fetched);
         meters.counter("trellis.sync.records", "tenant", tenant, "stream", stream, "outcome", "written").increment(written);
@@ -245,11 +284,28 @@ public final class StreamSync {
         meters.counter("trellis.sync.pages", "tenant", tenant, "stream", stream).increment();
     }
 
-    /** Takes or releases the session-level advisory lock of (kind, tenant, stream) on this connection. */
+    /**
+     * Takes or releases the session-level advisory lock of (kind, tenant, stream) on this connection. A run holds it
+     * from start to end, so it is also the proof that the run's instance is alive: PostgreSQL drops it with the session.
+     */
     static boolean lock(Connection c, String kind, String tenant, String stream, boolean take) throws SQLException {
         String fn = take ? "pg_try_advisory_lock" : "pg_advisory_unlock";
         try (PreparedStatement ps = c.prepareStatement("select " + fn + "(hashtext(?))")) {
-            ps.setString(1, kind + "/" + tenant + "/" + stream);
+            ps.setString(1, lockKey(kind, tenant, stream));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Whether any session holds the lock of (kind, tenant, stream), without taking it (pg_locks splits the key). */
+    static boolean held(Connection c, String kind, String tenant, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from pg_locks l, "
+                + "(select hashtext(?)::bigint as k) key where l.locktype = 'advisory' and l.granted and l.objsubid = 1 "
+                + "and l.database = (select oid from pg_database where datname = current_database()) "
+                + "and l.classid::bigint = (key.k >> 32) & 4294967295 and l.objid::bigint = key.k & 4294967295)")) {
+            ps.setString(1, lockKey(kind, tenant, stream));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

@@ -42,8 +42,8 @@ public final class StreamTemplate extends RouteBuilder {
         for (String[] p : OPTIONAL) {
             template.templateParameter(p[0], p[1]);
         }
-        RouteDefinition route = template.from("quartz:" + QuartzCluster.GROUP + "/{{stream}}?cron=RAW({{schedule}})&stateful=true"
-                + "&recoverableJob=true");
+        // no Quartz job recovery: InterruptedRuns continues a dead instance's run per tenant, from its saved link
+        RouteDefinition route = template.from("quartz:" + QuartzCluster.GROUP + "/{{stream}}?cron=RAW({{schedule}})&stateful=true");
         route.routeProperty(PROPERTY_PREFIX + "stream", "{{stream}}");
         route.routeProperty(PROPERTY_PREFIX + "schedule", "{{schedule}}");
         for (String[] p : OPTIONAL) {

@@ -8,7 +8,11 @@ import dev.trellis.greenhouse.GreenhouseGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -28,15 +32,19 @@ public final class Sync {
     public static StreamApi configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
             GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
         int threads = settings.integer("trellis.sync.threads", 4);
+        int resumeCheckSeconds = settings.integer("trellis.sync.resume-check-seconds", 10);
         QuartzCluster.configure(context, dataSource, threads);
         var executors = context.getExecutorServiceManager();
+        String owner = instanceName();
         StreamSync sync = new StreamSync(dataSource, gateway, new SyncTable(dataSource), Clock.systemUTC(), meters,
-                executors.newCachedThreadPool(Sync.class, "page-fetch"));
+                executors.newCachedThreadPool(Sync.class, "page-fetch"), owner, context::isStopping);
         context.getRegistry().bind(StreamRunner.BEAN,
-                new StreamRunner(tenants, sync, new IdSweep(dataSource, gateway, Clock.systemUTC())));
-        StreamApi streams = new StreamApi(context, dataSource, tenants, new JsonResponse(masker),
-                executors.newFixedThreadPool(Sync.class, "stream-run-now", threads), Clock.systemUTC());
+                new StreamRunner(tenants, sync, new IdSweep(dataSource, gateway, Clock.systemUTC(), owner)));
+        ExecutorService runNow = executors.newFixedThreadPool(Sync.class, "stream-run-now", threads);
+        StreamApi streams = new StreamApi(context, dataSource, tenants, new JsonResponse(masker), runNow,
+                Clock.systemUTC());
         context.getRegistry().bind("streamApi", streams);
+        InterruptedRuns interrupted = new InterruptedRuns(context, dataSource, streams, runNow);
         HealthCheckRegistry.get(context).register(new SyncLag(streams, dataSource, Clock.systemUTC(),
                 Duration.ofMinutes(settings.integer("trellis.sync.lag-grace-minutes", 30)), meters));
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -51,8 +59,31 @@ public final class Sync {
                 if (!removed.isEmpty()) {
                     LOG.info("Deleted the Quartz jobs of streams no longer declared: {}", removed);
                 }
+                // the first check runs at once: runs a crash left unfinished go on without waiting for their cron
+                executors.newSingleThreadScheduledExecutor(Sync.class, "interrupted-runs").scheduleWithFixedDelay(
+                        () -> check(interrupted), 0, Math.max(1, resumeCheckSeconds), TimeUnit.SECONDS);
             }
         });
         return streams;
+    }
+
+    private static void check(InterruptedRuns interrupted) {
+        try {
+            interrupted.check();
+        } catch (Exception e) {
+            // a database that is away now is back at a later check; an exception would end the schedule
+            LOG.warn("Could not check for interrupted runs: {}", e.getMessage());
+        }
+    }
+
+    /** This process in sync_run.owner: host and pid, which say where to look. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 }

@@ -6,7 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** The {@code sync_run} history: one row per run, updated as pages arrive so status shows progress. */
+/**
+ * The {@code sync_run} history: one row per run, updated as pages arrive so status shows progress. A run is
+ * 'running' while its owner instance holds the stream's lock; found without it, it is 'interrupted' until an
+ * instance continues it (resumed_at).
+ */
 final class SyncRuns {
     private SyncRuns() {
     }
@@ -20,15 +24,16 @@ final class SyncRuns {
         long deleted;
     }
 
-    static long start(Connection c, String tenant, String stream, String kind, Instant from, Instant to)
+    static long start(Connection c, String tenant, String stream, String kind, Instant from, Instant to, String owner)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into sync_run (tenant, stream, kind, window_start, "
-                + "window_end) values (?, ?, ?, ?, ?) returning id")) {
+                + "window_end, owner) values (?, ?, ?, ?, ?, ?) returning id")) {
             ps.setString(1, tenant);
             ps.setString(2, stream);
             ps.setString(3, kind);
             ps.setTimestamp(4, StreamState.ts(from));
             ps.setTimestamp(5, StreamState.ts(to));
+            ps.setString(6, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -59,5 +64,50 @@ final class SyncRuns {
             ps.setLong(3, runId);
             ps.executeUpdate();
         }
+    }
+
+    /** Whether a run with this status has not ended: its instance runs it, or died while running it. */
+    static boolean isUnfinished(String status) {
+        return "running".equals(status) || "interrupted".equals(status);
+    }
+
+    /**
+     * The caller, holding the stream's lock, continues the run: a run still marked unfinished lost its instance, so
+     * it becomes a resumed one; a failed one simply runs again. Returns the status it had.
+     */
+    static String resume(Connection c, long runId, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update sync_run r set status = 'running', ended_at = null, "
+                + "error = null, owner = ?, "
+                + "interrupted_at = case when old.status in ('running', 'interrupted') "
+                + "then coalesce(r.interrupted_at, now()) else r.interrupted_at end, "
+                + "resumed_at = case when old.status in ('running', 'interrupted') then now() else r.resumed_at end "
+                + "from sync_run old where old.id = r.id and r.id = ? returning old.status")) {
+            ps.setString(1, owner);
+            ps.setLong(2, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "gone";
+            }
+        }
+    }
+
+    /**
+     * Marks a running run interrupted (true): its owner is dead (the caller took the run's lock) or is shutting down.
+     * Ends it when it cannot be continued (a sweep, or a run its stream no longer points at).
+     */
+    static boolean interrupt(Connection c, long runId, boolean ends) throws SQLException {
+        int marked;
+        try (PreparedStatement ps = c.prepareStatement("update sync_run set status = 'interrupted', "
+                + "interrupted_at = now() where id = ? and status = 'running'")) {
+            ps.setLong(1, runId);
+            marked = ps.executeUpdate();
+        }
+        if (ends) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update sync_run set ended_at = now() where id = ? and ended_at is null")) {
+                ps.setLong(1, runId);
+                ps.executeUpdate();
+            }
+        }
+        return marked == 1;
     }
 }
