@@ -218,6 +218,64 @@ class OutboxTest {
         }
     }
 
+    // ------------------------------------------------------------------ Greenhouse ids already held
+
+    @Test
+    void aNoteAnsweredWithAnIdAnOlderItemHoldsIsDeliveredFlaggedAndNotSentAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long last = delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"probe %s\"}"
+                .formatted(candidate, run)))).get("greenhouse_id").asLong();
+        // older items (of a Greenhouse whose ids started again) hold the ids the sandbox hands out next
+        update("""
+                insert into outbox (tenant, kind, payload, status, greenhouse_id, delivered_at)
+                select 'demo', 'note', jsonb_build_object('candidate_id', %d, 'body', 'older %s #' || i), 'delivered',
+                       %d + i, now()
+                from generate_series(1, 40) i""".formatted(candidate, run, last));
+        sandbox.faults().dropResponsesAfterWrite(3, Duration.ZERO);
+        List<Long> items = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                items.add(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"reused %s #%d\"}"
+                        .formatted(candidate, run, i))));
+            }
+            for (long id : items) {
+                delivered(id);
+            }
+        } finally {
+            sandbox.faults().clear();
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(1, notesWithBody("reused %s #%d".formatted(run, i)), "exactly one note for item " + i);
+        }
+        assertEquals(10, count("""
+                select count(*) from outbox o join outbox h on h.id = o.record_held_by
+                where o.id = any(array%s) and o.status = 'delivered'
+                  and h.greenhouse_id = o.greenhouse_id and h.payload->>'body' like 'older %s #%%'"""
+                .formatted(items, run)), "each item delivered once, flagged with the item that held its id");
+        assertTrue(count("select count(*) from outbox where ambiguous and id = any(array" + items + ")") >= 3,
+                "the dropped answers were reconciled onto notes whose ids an older item held");
+        String metrics = JsonHttp.send("GET", home.managementUrl() + "/observe/metrics", null).body();
+        assertTrue(metrics.contains("trellis_outbox_id_conflicts_total{kind=\"note\"} 10.0"), metrics);
+    }
+
+    @Test
+    void aNoteWhoseOnlyMatchAnIdenticalItemHoldsIsParkedNotSentAgain() throws Exception {
+        String body = "twin " + UUID.randomUUID();
+        long first = accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"%s\"}".formatted(candidate, body)));
+        long note = delivered(first).get("greenhouse_id").asLong();
+        // an identical item whose attempt may have been applied: the only matching note is the first item's
+        long twin = count("""
+                insert into outbox (tenant, kind, payload, ambiguous)
+                values ('demo', 'note', jsonb_build_object('candidate_id', %d, 'body', '%s'), true) returning id"""
+                .formatted(candidate, body));
+        JsonNode item = waitFor(twin, "dead");
+        assertTrue(item.get("last_error").asText().contains("note " + note)
+                && item.get("last_error").asText().contains("item " + first), item.toString());
+        assertEquals(1, notesWithBody(body), "not sent again");
+        assertEquals(1, count("select count(*) from dead_letter where route_id = 'outbox-item' and body like "
+                + "'%\"outbox_id\":" + twin + ",%'"));
+    }
+
     // ------------------------------------------------------------------ dead letters
 
     @Test
