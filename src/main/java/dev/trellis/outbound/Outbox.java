@@ -111,7 +111,8 @@ public final class Outbox {
         if (limit <= 0) {
             return out;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection(); Durable claim = new Durable(c);
+                PreparedStatement ps = c.prepareStatement("""
                 update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_by = ?, claimed_at = now(),
                        updated_at = now()
                 where o.id in (select c.id from outbox c
@@ -130,6 +131,7 @@ public final class Outbox {
                     out.add(OutboxItem.from(rs));
                 }
             }
+            claim.commit();
         }
         out.sort(java.util.Comparator.comparingLong(OutboxItem::id));
         return out;
@@ -331,15 +333,53 @@ public final class Outbox {
 
     /** Runs a claim: the claimer, then the item id (a Long) or the paused tenant/kind pairs (a String[]). */
     private Optional<OutboxItem> one(String sql, int claimer, Object second) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); Durable claim = new Durable(c);
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, claimer);
             if (second instanceof Long id) {
                 ps.setLong(2, id);
             } else if (second instanceof String[] pairs) {
                 ps.setArray(2, c.createArrayOf("text", pairs));
             }
+            Optional<OutboxItem> item;
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();
+                item = rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();
+            }
+            claim.commit();
+            return item;
+        }
+    }
+
+    /**
+     * A claim's transaction, committed durably whatever the server's synchronous_commit: a claim lost to a crash of
+     * the database after the item was sent would put it back in the queue as never tried, and it would be sent twice.
+     * Closing it without {@link #commit} rolls back.
+     */
+    private static final class Durable implements AutoCloseable {
+        private final Connection c;
+        private boolean done;
+
+        Durable(Connection c) throws SQLException {
+            this.c = c;
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.execute("set local synchronous_commit = on");
+            }
+        }
+
+        void commit() throws SQLException {
+            c.commit();
+            done = true;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (!done) {
+                    c.rollback();
+                }
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }

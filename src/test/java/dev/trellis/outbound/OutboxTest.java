@@ -260,6 +260,39 @@ class OutboxTest {
     }
 
     @Test
+    void aWriteGreenhouseAnsweredIsRecordedLaterWhenRecordingFailsAndNeverSentAgain() throws Exception {
+        String body = "recorded late " + UUID.randomUUID();
+        delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"probe %s\"}".formatted(candidate, body))));
+        // after Greenhouse's 2xx: marking it delivered fails twice (the database is away), the gh_notes upsert always
+        update("create sequence t10_recording_failures");
+        update("""
+                create function t10_fail_recording() returns trigger language plpgsql as $$
+                begin
+                    if tg_table_name = 'gh_notes' or nextval('t10_recording_failures') <= 2 then
+                        raise exception 'simulated failure after the write';
+                    end if;
+                    return new;
+                end $$""");
+        update("create trigger t10_outbox before update on outbox for each row when (new.status = 'delivered' "
+                + "and new.payload->>'body' = '" + body + "') execute function t10_fail_recording()");
+        update("create trigger t10_gh_notes before insert or update on gh_notes for each row when (new.raw->>'body' = '"
+                + body + "') execute function t10_fail_recording()");
+        try {
+            JsonNode item = delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"%s\"}"
+                    .formatted(candidate, body))));
+            assertEquals(1, item.get("attempts").asInt(), "sent once");
+            assertEquals(1, notesWithBody(body));
+            assertEquals(0, count("select count(*) from gh_notes where id = " + item.get("greenhouse_id")),
+                    "the synced table waits for the next sync");
+        } finally {
+            update("drop trigger t10_outbox on outbox");
+            update("drop trigger t10_gh_notes on gh_notes");
+            update("drop function t10_fail_recording()");
+            update("drop sequence t10_recording_failures");
+        }
+    }
+
+    @Test
     void aNoteWhoseOnlyMatchAnIdenticalItemHoldsIsParkedNotSentAgain() throws Exception {
         String body = "twin " + UUID.randomUUID();
         long first = accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"%s\"}".formatted(candidate, body)));
