@@ -34,7 +34,7 @@ final class DemoTenant implements AutoCloseable {
 
     static DemoTenant start(long candidates) throws IOException {
         DemoTenant demo = new DemoTenant(Sandbox.start(SandboxSettings.builder().port(0).seed(42)
-                .candidates(candidates).build()));
+                .candidates(candidates).createdIdsAbove(createdIdBase(System.currentTimeMillis())).build()));
         String line = "=".repeat(100);
         LOG.warn(line);
         LOG.warn("No tenant is configured: this is a DEMO. Tenant \"demo\" is an in-process Greenhouse sandbox with {} "
@@ -45,6 +45,15 @@ final class DemoTenant implements AutoCloseable {
                 + "demo off).");
         LOG.warn(line);
         return demo;
+    }
+
+    /**
+     * Where the ids of records the demo creates (notes, interviews, ingested candidates) start: the sandbox keeps
+     * nothing across restarts, but the hub's database does, so each start counts from its start time (1,000 ids
+     * per millisecond) and never repeats an id an earlier run handed out.
+     */
+    static long createdIdBase(long startMillis) {
+        return startMillis * 1000;
     }
 
     Tenant tenant() {

@@ -105,11 +105,13 @@ final class ItemDelivery {
                 // after sending (reading the rate headers back) as much as before: assume it may have been applied
                 return new Outcome.Retry(e, true, endpoint);
             }
+            // Greenhouse answered 2xx: from here on the item is delivered, whatever happens locally
             JsonNode record = answer.body();
-            Long id = kind == Kind.interview_update || kind == Kind.interview_delete ? interviewId
-                    : record == null || !record.hasNonNull("id") ? null : record.get("id").asLong();
+            Long id = kind == Kind.interview_update || kind == Kind.interview_delete ? interviewId : idOf(record);
             return new Outcome.Delivered(id, kind == Kind.interview_delete ? SyncedRecords.idOnly(interviewId) : record,
                     false);
+        } catch (ContestedRecord e) {
+            return new Outcome.Dead(e, true, endpoint);
         } catch (AmbiguousWrite e) {
             return new Outcome.Retry(e, true, endpoint);
         } catch (GreenhouseRejection e) {
@@ -155,13 +157,16 @@ final class ItemDelivery {
             }
             if (item.ambiguous()) {
                 try {
-                    Optional<JsonNode> found = writes.findCreated(tenant.get(),
-                            request.body().get("external_id").asText(), item.createdAt().minusSeconds(300));
-                    if (found.isPresent() && !outbox.taken(item.tenant(), Kind.ingest_candidate,
-                            found.get().path("id").asLong(), item.id())) {
-                        outcomes[i] = new Outcome.Delivered(found.get().path("id").asLong(), found.get(), true);
+                    Optional<Reconciler.Match> found = reconciler.createdCandidate(item.tenant(), item,
+                            writes.findCreated(tenant.get(), request.body().get("external_id").asText(),
+                                    item.createdAt().minusSeconds(300)));
+                    if (found.isPresent()) {
+                        outcomes[i] = delivered(found.get());
                         continue;
                     }
+                } catch (ContestedRecord e) {
+                    outcomes[i] = new Outcome.Dead(e, true, request.endpoint());
+                    continue;
                 } catch (GreenhouseRejection e) {
                     outcomes[i] = new Outcome.Dead(new GreenhouseRejection(e.status(), "Cannot check whether an "
                             + "earlier attempt was applied, so it is not sent again: " + e.getMessage()), true,
@@ -193,12 +198,11 @@ final class ItemDelivery {
             List<JsonNode> answers = writes.createCandidates(tenant, bodies);
             for (int k = 0; k < bodies.size(); k++) {
                 JsonNode record = k < answers.size() ? answers.get(k) : null;
-                if (record == null || !record.hasNonNull("id")) {
-                    out.add(new Outcome.Retry(new IllegalStateException("Greenhouse answered no candidate for external id "
-                            + bodies.get(k).path("external_id").asText()), true, endpoint));
-                } else {
-                    out.add(new Outcome.Delivered(record.get("id").asLong(), record, false));
-                }
+                Long id = idOf(record);
+                // Greenhouse took the array (all or nothing): each candidate in it is in, with or without its id
+                out.add(id == null ? new Outcome.Delivered(null, null, false, null, "Greenhouse accepted it but "
+                        + "answered no candidate id for external id " + bodies.get(k).path("external_id").asText())
+                        : new Outcome.Delivered(id, record, false));
             }
             return out;
         } catch (AmbiguousWrite e) {
@@ -226,16 +230,14 @@ final class ItemDelivery {
 
     /** Present when Greenhouse already has what the item asks for. */
     private Optional<Outcome> reconcile(Tenant tenant, OutboxItem item, Kind kind, JsonNode payload, long sub,
-            Long interviewId) throws InterruptedException, SQLException {
+            Long interviewId) throws InterruptedException, SQLException, ContestedRecord {
         try {
             switch (kind) {
                 case note, email -> {
-                    return reconciler.note(tenant, item, kind, payload, sub)
-                            .map(n -> new Outcome.Delivered(n.get("id").asLong(), n, true));
+                    return reconciler.note(tenant, item, kind, payload, sub).map(ItemDelivery::delivered);
                 }
                 case interview_create -> {
-                    return reconciler.createdInterview(tenant, item, payload)
-                            .map(i -> new Outcome.Delivered(i.get("id").asLong(), i, true));
+                    return reconciler.createdInterview(tenant, item, payload).map(ItemDelivery::delivered);
                 }
                 case interview_delete -> {
                     return reconciler.interviewGone(tenant, interviewId)
@@ -251,5 +253,18 @@ final class ItemDelivery {
             throw new GreenhouseRejection(e.status(), "Cannot check whether an earlier attempt was applied, so it is "
                     + "not sent again: " + e.getMessage());
         }
+    }
+
+    private static Outcome.Delivered delivered(Reconciler.Match m) {
+        long id = m.record().path("id").asLong();
+        return new Outcome.Delivered(id, m.record(), true, m.heldBy(), m.heldBy() == null ? null
+                : "Greenhouse record " + id + " matches this item; outbox item " + m.heldBy() + " held that id "
+                        + "already (its Greenhouse started its ids again?): delivered, not sent again");
+    }
+
+    /** The id in Greenhouse's answer, or null when it has none (the item is delivered all the same). */
+    private static Long idOf(JsonNode record) {
+        JsonNode id = record == null ? null : record.get("id");
+        return id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null;
     }
 }

@@ -111,7 +111,8 @@ public final class Outbox {
         if (limit <= 0) {
             return out;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection(); Durable claim = new Durable(c);
+                PreparedStatement ps = c.prepareStatement("""
                 update outbox o set status = 'sending', attempts = o.attempts + 1, claimed_by = ?, claimed_at = now(),
                        updated_at = now()
                 where o.id in (select c.id from outbox c
@@ -130,6 +131,7 @@ public final class Outbox {
                     out.add(OutboxItem.from(rs));
                 }
             }
+            claim.commit();
         }
         out.sort(java.util.Comparator.comparingLong(OutboxItem::id));
         return out;
@@ -169,7 +171,7 @@ public final class Outbox {
         }
     }
 
-    /** Thrown when a reconciled record is already the record of another item (two reconciliations raced). */
+    /** Thrown when the Greenhouse record is already the record of another item. */
     public static final class RecordTaken extends SQLException {
         RecordTaken(String message, SQLException cause) {
             super(message, cause);
@@ -177,18 +179,22 @@ public final class Outbox {
     }
 
     /**
-     * Marks a claimed item delivered, on the caller's connection (so the synced-table upsert commits with it).
-     * Returns the delivery time, or empty when the claim was lost (another dispatcher recovered the item).
+     * Marks an item delivered, on the caller's connection (so the synced-table upsert commits with it). Greenhouse
+     * has it, so this holds whoever has the item now: a claim lost to orphan recovery, or a dead mark, does not undo
+     * a write that was answered. {@code heldBy} names the older item that already holds this Greenhouse id (null:
+     * none). Returns the delivery time, or empty when the item was delivered already.
      */
-    public Optional<Instant> delivered(Connection c, OutboxItem item, Long greenhouseId) throws SQLException {
+    public Optional<Instant> delivered(Connection c, OutboxItem item, Long greenhouseId, Long heldBy, String warning)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                update outbox set status = 'delivered', greenhouse_id = ?, delivered_at = now(), updated_at = now(),
-                       last_error = null
-                where id = ? and claimed_by = ? and status = 'sending'
+                update outbox set status = 'delivered', greenhouse_id = ?, record_held_by = ?, delivered_at = now(),
+                       updated_at = now(), last_error = ?
+                where id = ? and status <> 'delivered'
                 returning delivered_at""")) {
             ps.setObject(1, greenhouseId);
-            ps.setLong(2, item.id());
-            ps.setInt(3, item.claimedBy());
+            ps.setObject(2, heldBy);
+            ps.setString(3, warning);
+            ps.setLong(4, item.id());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
             }
@@ -277,18 +283,19 @@ public final class Outbox {
         return new Target.Pending(ref + " is " + o.status() + ", not delivered yet");
     }
 
-    /** Whether another item already owns this Greenhouse note or created interview. */
-    public boolean taken(String tenant, Kind kind, long greenhouseId, long exceptItem) throws SQLException {
+    /** The item that holds this Greenhouse note, created interview or candidate as its own record, if any. */
+    public Optional<OutboxItem> holder(String tenant, Kind kind, long greenhouseId, long exceptItem)
+            throws SQLException {
         String kinds = kind.isNote() ? "('note', 'email')" : kind == Kind.ingest_candidate ? "('ingest_candidate')"
                 : "('interview_create')";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select 1 from outbox where tenant = ? and greenhouse_id = ? "
-                        + "and id <> ? and kind in " + kinds)) {
+                PreparedStatement ps = c.prepareStatement("select * from outbox where tenant = ? and greenhouse_id = ? "
+                        + "and id <> ? and record_held_by is null and kind in " + kinds + " order by id limit 1")) {
             ps.setString(1, tenant);
             ps.setLong(2, greenhouseId);
             ps.setLong(3, exceptItem);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();
             }
         }
     }
@@ -326,15 +333,53 @@ public final class Outbox {
 
     /** Runs a claim: the claimer, then the item id (a Long) or the paused tenant/kind pairs (a String[]). */
     private Optional<OutboxItem> one(String sql, int claimer, Object second) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); Durable claim = new Durable(c);
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, claimer);
             if (second instanceof Long id) {
                 ps.setLong(2, id);
             } else if (second instanceof String[] pairs) {
                 ps.setArray(2, c.createArrayOf("text", pairs));
             }
+            Optional<OutboxItem> item;
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();
+                item = rs.next() ? Optional.of(OutboxItem.from(rs)) : Optional.empty();
+            }
+            claim.commit();
+            return item;
+        }
+    }
+
+    /**
+     * A claim's transaction, committed durably whatever the server's synchronous_commit: a claim lost to a crash of
+     * the database after the item was sent would put it back in the queue as never tried, and it would be sent twice.
+     * Closing it without {@link #commit} rolls back.
+     */
+    private static final class Durable implements AutoCloseable {
+        private final Connection c;
+        private boolean done;
+
+        Durable(Connection c) throws SQLException {
+            this.c = c;
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.execute("set local synchronous_commit = on");
+            }
+        }
+
+        void commit() throws SQLException {
+            c.commit();
+            done = true;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (!done) {
+                    c.rollback();
+                }
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }

@@ -1,10 +1,12 @@
 package dev.trellis.outbound;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.hub.HubHeaders;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,7 +129,13 @@ public final class OutboxDispatcher extends ServiceSupport {
                     batch.addAll(outbox.claimMore(claimer, item.get().tenant(), item.get().kind(),
                             policy.batchSize() - 1));
                 }
-                List<Outcome> outcomes = delivery.attempt(batch);
+                List<Outcome> outcomes;
+                try {
+                    outcomes = delivery.attempt(batch);
+                } catch (RuntimeException e) {
+                    // whether anything was sent is unknown: reconcile before any resend
+                    outcomes = batch.stream().map(i -> (Outcome) new Outcome.Retry(e, true, null)).toList();
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     process(batch.get(i), outcomes.get(i));
                 }
@@ -140,66 +148,163 @@ public final class OutboxDispatcher extends ServiceSupport {
         }
     }
 
-    private void process(OutboxItem item, Outcome outcome) throws InterruptedException, SQLException {
+    private void process(OutboxItem item, Outcome outcome) throws InterruptedException {
         if (outcome instanceof Outcome.Delivered d) {
             record(item, d);
         } else if (outcome instanceof Outcome.Wait w) {
-            outbox.retry(item, Instant.now().plus(policy.backoff()), false, w.why(), false);
+            persist(item, () -> outbox.retry(item, Instant.now().plus(policy.backoff()), false, w.why(), false));
         } else if (outcome instanceof Outcome.Retry r) {
             String error = error(r.cause());
             if (item.attempts() >= policy.maxAttempts()) {
                 // the letter first: whoever sees the item dead finds its dead letter
                 fileDeadLetter(item, r.cause(), r.endpoint());
-                outbox.dead(item, r.ambiguous(), error + " (gave up after " + item.attempts() + " attempts)");
+                persist(item, () -> outbox.dead(item, r.ambiguous(), error + " (gave up after " + item.attempts()
+                        + " attempts)"));
                 metrics.outcome(item.kind(), "dead");
             } else {
-                outbox.retry(item, Instant.now().plus(backoff(item.attempts())), r.ambiguous(), error, true);
+                persist(item, () -> outbox.retry(item, Instant.now().plus(backoff(item.attempts())), r.ambiguous(),
+                        error, true));
                 metrics.outcome(item.kind(), r.ambiguous() ? "ambiguous" : "retry");
                 LOG.warn("Outbox item {} ({}, tenant {}) attempt {} failed{}: {}", item.id(), item.kind(),
                         item.tenant(), item.attempts(), r.ambiguous() ? " and may have been applied" : "", error);
             }
         } else if (outcome instanceof Outcome.Dead d) {
-            fileDeadLetter(item, d.cause(), d.endpoint());
-            outbox.dead(item, d.ambiguous(), error(d.cause()));
-            metrics.outcome(item.kind(), "dead");
+            park(item, d);
         }
     }
 
-    /** The item is in Greenhouse: mark it and upsert the record in one transaction. */
-    private boolean record(OutboxItem item, Outcome.Delivered d) throws SQLException {
+    private void park(OutboxItem item, Outcome.Dead d) throws InterruptedException {
+        fileDeadLetter(item, d.cause(), d.endpoint());
+        persist(item, () -> outbox.dead(item, d.ambiguous(), error(d.cause())));
+        metrics.outcome(item.kind(), "dead");
+    }
+
+    /** One database step of recording an outcome. */
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs a recording step until it succeeds (the database may be down for a while): an outcome is recorded late
+     * rather than lost, and nothing is sent again meanwhile. When the dispatcher stops first, the item stays
+     * 'sending' and is reconciled after the restart.
+     */
+    private boolean persist(OutboxItem item, Step step) throws InterruptedException {
+        for (long wait = 250; ; wait = Math.min(wait * 2, 30_000)) {
+            try {
+                step.run();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    LOG.error("Outbox item {}: its outcome could not be recorded before the stop ({}); it is "
+                            + "reconciled after the restart", item.id(), masker.mask(String.valueOf(e.getMessage())));
+                    return false;
+                }
+                LOG.warn("Outbox item {}: recording its outcome failed, trying again in {} ms (nothing is sent "
+                        + "meanwhile): {}", item.id(), wait, masker.mask(String.valueOf(e.getMessage())));
+                Thread.sleep(wait);
+            }
+        }
+    }
+
+    /**
+     * The item is in Greenhouse: mark it delivered and upsert the record, whatever else fails. A Greenhouse id that
+     * another item holds is no evidence against the write: the item is delivered and flagged with that item. Only a
+     * reconciled match that an item asking for the same took meanwhile is parked. Returns whether it is delivered.
+     */
+    private boolean record(OutboxItem item, Outcome.Delivered d) throws InterruptedException {
         Kind kind = Kind.parse(item.kind()).orElseThrow();
-        synced.prepare(kind);
+        boolean synced = prepareSynced(item, kind);
+        Outcome.Delivered[] now = {d};
+        Outcome.Dead[] parked = {null};
+        if (!persist(item, () -> {
+            try {
+                recordOnce(item, kind, now[0], synced);
+            } catch (Outbox.RecordTaken e) {
+                Optional<OutboxItem> holder = outbox.holder(item.tenant(), kind, d.greenhouseId(), item.id());
+                if (holder.isEmpty()) {
+                    throw e; // released meanwhile: record again
+                }
+                if (d.reconciled() && d.heldBy() == null) {
+                    // two reconciliations of items asking for the same picked one record
+                    parked[0] = new Outcome.Dead(new ContestedRecord(item, kind.isNote() ? "note" : "record",
+                            d.greenhouseId(), holder.get().id()), true, null);
+                    return;
+                }
+                now[0] = new Outcome.Delivered(d.greenhouseId(), d.record(), d.reconciled(), holder.get().id(),
+                        "Greenhouse answered with id " + d.greenhouseId() + ", which outbox item " + holder.get().id()
+                                + " already holds (its Greenhouse started its ids again?): delivered, not sent again");
+                recordOnce(item, kind, now[0], synced);
+            }
+        })) {
+            return false;
+        }
+        if (parked[0] != null) {
+            park(item, parked[0]);
+            return false;
+        }
+        return true;
+    }
+
+    /** Creates the synced table if needed; a failure only costs the early upsert (the next sync brings the record). */
+    private boolean prepareSynced(OutboxItem item, Kind kind) {
+        try {
+            synced.prepare(kind);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Outbox item {}: the synced table could not be prepared ({}); the record arrives with the next "
+                    + "sync", item.id(), masker.mask(String.valueOf(e.getMessage())));
+            return false;
+        }
+    }
+
+    private void recordOnce(OutboxItem item, Kind kind, Outcome.Delivered d, boolean withSynced) throws SQLException {
         try (Connection c = outbox.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                Optional<Instant> at = outbox.delivered(c, item, d.greenhouseId());
-                if (at.isPresent() && d.record() != null) {
-                    if (kind == Kind.ingest_candidate) {
-                        synced.ingested(c, item, d.record());
-                    } else {
-                        synced.write(c, item.tenant(), kind, d.record());
-                    }
+                Optional<Instant> at = outbox.delivered(c, item, d.greenhouseId(), d.heldBy(), d.warning());
+                if (at.isPresent() && withSynced && d.record() != null) {
+                    upsertSynced(c, item, kind, d.record());
                 }
                 c.commit();
                 if (at.isEmpty()) {
-                    LOG.warn("Outbox item {} was delivered but its claim had been lost; it is reconciled again",
-                            item.id());
-                    return false;
+                    Optional<OutboxItem> was = outbox.find(item.id());
+                    LOG.warn("Outbox item {} was delivered already (Greenhouse id {}); this attempt got id {}{}",
+                            item.id(), was.map(OutboxItem::greenhouseId).orElse(null), d.greenhouseId(),
+                            was.map(w -> java.util.Objects.equals(w.greenhouseId(), d.greenhouseId())).orElse(true)
+                                    ? "" : ": Greenhouse has it twice");
+                    return;
+                }
+                if (d.heldBy() != null) {
+                    metrics.idConflict(item.kind());
+                    LOG.warn("Outbox item {} ({}, tenant {}) is delivered as Greenhouse record {}, which outbox item {} "
+                            + "already held; recorded with record_held_by = {}, not sent again", item.id(),
+                            item.kind(), item.tenant(), d.greenhouseId(), d.heldBy(), d.heldBy());
                 }
                 metrics.outcome(item.kind(), d.reconciled() ? "reconciled" : "delivered");
                 metrics.latency(item.kind(), Duration.between(item.createdAt(), at.get()));
-                return true;
-            } catch (Outbox.RecordTaken e) {
-                c.rollback();
-                // another item owns that record: this one is not in Greenhouse after all
-                outbox.retry(item, Instant.now(), true, e.getMessage(), true);
-                return false;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /** The record into gh_notes / gh_interviews / ingestion_candidates; a failure there does not undo the delivery. */
+    private void upsertSynced(Connection c, OutboxItem item, Kind kind, JsonNode record) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            if (kind == Kind.ingest_candidate) {
+                synced.ingested(c, item, record);
+            } else {
+                synced.write(c, item.tenant(), kind, record);
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.rollback(before);
+            LOG.warn("Outbox item {}: its record could not be written to the synced tables ({}); the next sync "
+                    + "brings it", item.id(), masker.mask(String.valueOf(e.getMessage())));
         }
     }
 
@@ -231,7 +336,8 @@ public final class OutboxDispatcher extends ServiceSupport {
         Outcome outcome = delivery.attempt(item);
         if (outcome instanceof Outcome.Delivered d) {
             if (!record(item, d)) {
-                throw new IllegalStateException("Outbox item " + id + " could not be recorded as delivered");
+                throw new IllegalStateException("Outbox item " + id + " is not recorded as delivered: "
+                        + outbox.find(id).map(OutboxItem::lastError).orElse("stopped"));
             }
         } else if (outcome instanceof Outcome.Wait w) {
             outbox.retry(item, Instant.now().plus(policy.backoff()), false, w.why(), false);

@@ -23,6 +23,8 @@ public record OutboxItem(
         Instant nextAttemptAt,
         boolean ambiguous,
         Long greenhouseId,
+        /** The older item that already held this Greenhouse id when this one was delivered (null: none). */
+        Long recordHeldBy,
         String lastError,
         Integer claimedBy,
         Instant createdAt,
@@ -47,7 +49,8 @@ public record OutboxItem(
                 (Long) rs.getObject("acting_user", Long.class), rs.getString("idempotency_key"),
                 rs.getString("ordering_key"), rs.getString("status"), rs.getInt("attempts"),
                 instant(rs.getTimestamp("next_attempt_at")), rs.getBoolean("ambiguous"),
-                (Long) rs.getObject("greenhouse_id", Long.class), rs.getString("last_error"),
+                (Long) rs.getObject("greenhouse_id", Long.class), (Long) rs.getObject("record_held_by", Long.class),
+                rs.getString("last_error"),
                 (Integer) rs.getObject("claimed_by", Integer.class), instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("updated_at")), instant(rs.getTimestamp("delivered_at")));
     }
@@ -66,6 +69,7 @@ public record OutboxItem(
         m.put("status", status);
         m.put("attempts", attempts);
         m.put("greenhouse_id", greenhouseId);
+        m.put("record_held_by", recordHeldBy);
         m.put("last_error", lastError);
         m.put("ambiguous", ambiguous);
         m.put("acting_user", actingUser);

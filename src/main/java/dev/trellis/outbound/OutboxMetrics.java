@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * trellis_outbox_depth and trellis_outbox_oldest_age_seconds by kind (from the table, refreshed by the dispatcher,
  * so they count every instance's work), trellis_outbox_deliveries_total by kind and outcome, and
- * trellis_outbox_delivery_latency_seconds (acceptance to delivery) by kind.
+ * trellis_outbox_delivery_latency_seconds (acceptance to delivery) by kind, and trellis_outbox_id_conflicts_total by
+ * kind (deliveries whose Greenhouse id an older item already held).
  */
 final class OutboxMetrics {
     private final MeterRegistry meters;
@@ -39,6 +40,11 @@ final class OutboxMetrics {
     /** Outcomes: delivered, reconciled, retry, ambiguous, dead. */
     void outcome(String kind, String outcome) {
         meters.counter("trellis.outbox.deliveries", "kind", kind, "outcome", outcome).increment();
+    }
+
+    /** A delivery whose Greenhouse id an older item already held (recorded, flagged, not sent again). */
+    void idConflict(String kind) {
+        meters.counter("trellis.outbox.id.conflicts", "kind", kind).increment();
     }
 
     void latency(String kind, Duration acceptanceToDelivery) {

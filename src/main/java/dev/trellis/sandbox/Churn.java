@@ -103,7 +103,7 @@ final class Churn {
         if (pick <= t.generated || createdCount == 0) {
             id = r.idBase() + Math.min(pick, t.generated);
         } else {
-            Long k = t.created.ceilingKey(r.idBase() + t.generated + 1 + (long) (random.nextDouble() * createdCount));
+            Long k = t.created.ceilingKey(t.firstCreatedId + (long) (random.nextDouble() * createdCount));
             id = k == null ? t.created.lastKey() : k;
         }
         return org.exists(r, id) ? id : -1;

@@ -20,12 +20,12 @@ final class Organisation {
     private final SandboxClock clock;
     private final Map<Resource, Table> tables = new EnumMap<>(Resource.class);
 
-    Organisation(OrgGenerator generator, SandboxClock clock) {
+    Organisation(OrgGenerator generator, SandboxClock clock, long createdIdsAbove) {
         this.generator = generator;
         this.time = generator.timeline();
         this.clock = clock;
         for (Resource r : Resource.values()) {
-            tables.put(r, new Table(r, time.size(r)));
+            tables.put(r, new Table(r, time.size(r), createdIdsAbove));
         }
     }
 

@@ -55,7 +55,8 @@ public final class Sandbox implements AutoCloseable {
         this.faults = new Faults(seed);
         String boardToken = "sandbox-" + String.format("%016x", Gen.hash(seed, 9001, 1)).substring(0, 6);
         Timeline timeline = new Timeline(seed, settings.sizes());
-        this.org = new Organisation(new OrgGenerator(seed, timeline, boardToken), clock);
+        this.org = new Organisation(new OrgGenerator(seed, timeline, boardToken), clock,
+                settings.createdIdsAbove());
         String webhookSecret = "whsec-" + Long.toHexString(Gen.hash(seed, 9002, 1));
         this.webhooks = new WebhookEmitter(webhookSecret, settings.webhookUrls(), settings.webhookRetryDelays(),
                 settings.webhookTimeout());
@@ -188,6 +189,18 @@ public final class Sandbox implements AutoCloseable {
     public JsonNode record(Resource r, long id) {
         ObjectNode rec = org.get(r, id);
         return rec == null ? null : rec.deepCopy();
+    }
+
+    /** The records created since start (writes, ingestion, churn) that still exist, oldest first. */
+    public List<JsonNode> created(Resource r) {
+        Table t = org.table(r);
+        List<JsonNode> out = new ArrayList<>();
+        t.created.forEach((id, rec) -> {
+            if (!t.deleted.contains(id)) {
+                out.add(rec.deepCopy());
+            }
+        });
+        return out;
     }
 
     /** Counts, deleted ids and request counters, as of now. */

@@ -30,6 +30,7 @@ public final class SandboxSettings {
     private final List<Duration> webhookRetryDelays;
     private final Duration webhookTimeout;
     private final int threads;
+    private final long createdIdsAbove;
 
     private SandboxSettings(Builder b) {
         host = b.host;
@@ -45,6 +46,7 @@ public final class SandboxSettings {
         webhookRetryDelays = List.copyOf(b.webhookRetryDelays);
         webhookTimeout = b.webhookTimeout;
         threads = b.threads;
+        createdIdsAbove = b.createdIdsAbove;
     }
 
     public static Builder builder() {
@@ -112,6 +114,11 @@ public final class SandboxSettings {
         return threads;
     }
 
+    /** Records created after start (writes, ingestion, churn) get ids above this (and above the generated ones). */
+    public long createdIdsAbove() {
+        return createdIdsAbove;
+    }
+
     /** Builder with defaults; sizes not set follow ratios of the candidate count (see {@link OrgSizes}). */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -128,6 +135,7 @@ public final class SandboxSettings {
         private List<Duration> webhookRetryDelays = GREENHOUSE_WEBHOOK_RETRY_DELAYS;
         private Duration webhookTimeout = Duration.ofSeconds(10);
         private int threads = 8;
+        private long createdIdsAbove = 0;
 
         public Builder host(String host) {
             this.host = host;
@@ -207,6 +215,15 @@ public final class SandboxSettings {
 
         public Builder threads(int threads) {
             this.threads = Math.max(2, threads);
+            return this;
+        }
+
+        /**
+         * Ids of records created after start begin above {@code floor}: a sandbox started again for the same client
+         * database (the demo) must not hand out ids that its previous run did.
+         */
+        public Builder createdIdsAbove(long floor) {
+            this.createdIdsAbove = Math.max(0, floor);
             return this;
         }
 

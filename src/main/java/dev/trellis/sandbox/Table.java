@@ -23,12 +23,16 @@ final class Table {
     final ConcurrentSkipListSet<Long> touched = new ConcurrentSkipListSet<>();
     /** Deleted ids (for job posts: soft-deleted, still listed with active=false). */
     final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+    /** The id of the first record created after start. */
+    final long firstCreatedId;
     private final AtomicLong nextId;
 
-    Table(Resource resource, long generated) {
+    /** Created records get ids above the generated range and above {@code createdIdsAbove}. */
+    Table(Resource resource, long generated, long createdIdsAbove) {
         this.resource = resource;
         this.generated = generated;
-        this.nextId = new AtomicLong(resource.idBase() + generated + 1);
+        this.firstCreatedId = Math.max(resource.idBase() + generated, createdIdsAbove) + 1;
+        this.nextId = new AtomicLong(firstCreatedId);
     }
 
     long newId() {

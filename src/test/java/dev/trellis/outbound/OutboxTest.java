@@ -218,6 +218,98 @@ class OutboxTest {
         }
     }
 
+    // ------------------------------------------------------------------ Greenhouse ids already held
+
+    @Test
+    void aNoteAnsweredWithAnIdAnOlderItemHoldsIsDeliveredFlaggedAndNotSentAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long last = delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"probe %s\"}"
+                .formatted(candidate, run)))).get("greenhouse_id").asLong();
+        // older items (of a Greenhouse whose ids started again) hold the ten ids the sandbox hands out next (no more:
+        // later tests would get held ids)
+        update("""
+                insert into outbox (tenant, kind, payload, status, greenhouse_id, delivered_at)
+                select 'demo', 'note', jsonb_build_object('candidate_id', %d, 'body', 'older %s #' || i), 'delivered',
+                       %d + i, now()
+                from generate_series(1, 10) i""".formatted(candidate, run, last));
+        sandbox.faults().dropResponsesAfterWrite(3, Duration.ZERO);
+        List<Long> items = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                items.add(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"reused %s #%d\"}"
+                        .formatted(candidate, run, i))));
+            }
+            for (long id : items) {
+                delivered(id);
+            }
+        } finally {
+            sandbox.faults().clear();
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(1, notesWithBody("reused %s #%d".formatted(run, i)), "exactly one note for item " + i);
+        }
+        assertEquals(10, count("""
+                select count(*) from outbox o join outbox h on h.id = o.record_held_by
+                where o.id = any(array%s) and o.status = 'delivered'
+                  and h.greenhouse_id = o.greenhouse_id and h.payload->>'body' like 'older %s #%%'"""
+                .formatted(items, run)), "each item delivered once, flagged with the item that held its id");
+        assertTrue(count("select count(*) from outbox where ambiguous and id = any(array" + items + ")") >= 3,
+                "the dropped answers were reconciled onto notes whose ids an older item held");
+        String metrics = JsonHttp.send("GET", home.managementUrl() + "/observe/metrics", null).body();
+        assertTrue(metrics.contains("trellis_outbox_id_conflicts_total{kind=\"note\"} 10.0"), metrics);
+    }
+
+    @Test
+    void aWriteGreenhouseAnsweredIsRecordedLaterWhenRecordingFailsAndNeverSentAgain() throws Exception {
+        String body = "recorded late " + UUID.randomUUID();
+        delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"probe %s\"}".formatted(candidate, body))));
+        // after Greenhouse's 2xx: marking it delivered fails twice (the database is away), the gh_notes upsert always
+        update("create sequence t10_recording_failures");
+        update("""
+                create function t10_fail_recording() returns trigger language plpgsql as $$
+                begin
+                    if tg_table_name = 'gh_notes' or nextval('t10_recording_failures') <= 2 then
+                        raise exception 'simulated failure after the write';
+                    end if;
+                    return new;
+                end $$""");
+        update("create trigger t10_outbox before update on outbox for each row when (new.status = 'delivered' "
+                + "and new.payload->>'body' = '" + body + "') execute function t10_fail_recording()");
+        update("create trigger t10_gh_notes before insert or update on gh_notes for each row when (new.raw->>'body' = '"
+                + body + "') execute function t10_fail_recording()");
+        try {
+            JsonNode item = delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"%s\"}"
+                    .formatted(candidate, body))));
+            assertEquals(1, item.get("attempts").asInt(), "sent once");
+            assertEquals(1, notesWithBody(body));
+            assertEquals(0, count("select count(*) from gh_notes where id = " + item.get("greenhouse_id")),
+                    "the synced table waits for the next sync");
+        } finally {
+            update("drop trigger t10_outbox on outbox");
+            update("drop trigger t10_gh_notes on gh_notes");
+            update("drop function t10_fail_recording()");
+            update("drop sequence t10_recording_failures");
+        }
+    }
+
+    @Test
+    void aNoteWhoseOnlyMatchAnIdenticalItemHoldsIsParkedNotSentAgain() throws Exception {
+        String body = "twin " + UUID.randomUUID();
+        long first = accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"%s\"}".formatted(candidate, body)));
+        long note = delivered(first).get("greenhouse_id").asLong();
+        // an identical item whose attempt may have been applied: the only matching note is the first item's
+        long twin = count("""
+                insert into outbox (tenant, kind, payload, ambiguous)
+                values ('demo', 'note', jsonb_build_object('candidate_id', %d, 'body', '%s'), true) returning id"""
+                .formatted(candidate, body));
+        JsonNode item = waitFor(twin, "dead");
+        assertTrue(item.get("last_error").asText().contains("note " + note)
+                && item.get("last_error").asText().contains("item " + first), item.toString());
+        assertEquals(1, notesWithBody(body), "not sent again");
+        assertEquals(1, count("select count(*) from dead_letter where route_id = 'outbox-item' and body like "
+                + "'%\"outbox_id\":" + twin + ",%'"));
+    }
+
     // ------------------------------------------------------------------ dead letters
 
     @Test
