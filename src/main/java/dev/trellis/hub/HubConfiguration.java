@@ -1,6 +1,6 @@
 package dev.trellis.hub;
 
-import dev.trellis.api.ApiGuard;
+import dev.trellis.api.ApiGate;
 import dev.trellis.check.CheckSetup;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.SecretRef;
@@ -33,7 +33,7 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * Wires the hub from its configuration: tenants (or the demo), the database, then each concern through its own
  * package's set-up (dead letters, the Greenhouse gateway, check, outbox, ingestion, sync), health checks and the API
- * guard. What it builds is bound in the Camel registry under the names routes use.
+ * gate. What it builds is bound in the Camel registry under the names routes use.
  */
 public final class HubConfiguration implements CamelConfiguration {
     /** Registry names. */
@@ -128,9 +128,9 @@ public final class HubConfiguration implements CamelConfiguration {
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        ApiGuard guard = new ApiGuard(apiToken);
-        guard.setCamelContext(context);
-        context.getManagementStrategy().addEventNotifier(guard);
+        ApiGate gate = new ApiGate(apiToken, settings.number("camel.server.max-body-size", 2_097_152), masker);
+        gate.setCamelContext(context);
+        context.getManagementStrategy().addEventNotifier(gate);
     }
 
     private static List<String> secrets(List<Tenant> tenants, String dbPassword) {
