@@ -14,7 +14,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * content type, and the JSON answer when anything after it fails. It sits in front of the HTTP router, so routes
  * added later (YAML or Java) pass it too.
  */
-public final class ApiGate extends SimpleEventNotifierSupport implements CamelContextAware {
+public final class ApiGate extends SimpleEventNotifierSupport implements CamelContextAware, ExceptionHandler {
+    /** Registry name of this gate as the REST consumers' exception handler. */
+    public static final String BEAN = "apiGate";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] expected;
@@ -103,6 +108,25 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
                     : new IllegalStateException("HTTP " + ctx.statusCode() + " from the HTTP layer");
             write(ctx, 500, InternalError.logged(masker, ctx.request().method() + " " + ctx.request().path(), failure));
         }
+    }
+
+    /**
+     * The REST consumers report a failure here before it reaches {@link #failed}, which logs it masked with its error
+     * id; Camel's default would log its message, which may quote the request, unmasked at WARN.
+     */
+    @Override
+    public void handleException(Throwable exception) {
+        // logged by failed()
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        // logged by failed()
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        // logged by failed()
     }
 
     private String tooLarge() {

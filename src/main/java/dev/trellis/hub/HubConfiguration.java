@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -131,6 +132,9 @@ public final class HubConfiguration implements CamelConfiguration {
         ApiGate gate = new ApiGate(apiToken, settings.number("camel.server.max-body-size", 2_097_152), masker);
         gate.setCamelContext(context);
         context.getManagementStrategy().addEventNotifier(gate);
+        registry.bind(ApiGate.BEAN, gate);
+        context.getRestConfiguration().setEndpointProperties(Map.of("exceptionHandler", "#" + ApiGate.BEAN,
+                "muteException", "true"));
     }
 
     private static List<String> secrets(List<Tenant> tenants, String dbPassword) {
