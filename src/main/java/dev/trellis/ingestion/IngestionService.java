@@ -260,8 +260,12 @@ public final class IngestionService {
             }
         }
         JsonNode name = body.get("name");
-        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().isBlank())) {
-            throw new Refused("Field 'name': must be the partner job's name (a non-empty string)");
+        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().isBlank()
+                || name.asText().length() > 255)) {
+            throw new Refused("Field 'name': must be the partner job's name (1 to 255 characters)");
+        }
+        if (!body.has("job_id") && !body.has("name")) {
+            throw new Refused("Field 'body': give job_id (null unlinks), name, or both");
         }
         for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
