@@ -29,10 +29,22 @@ public final class JsonBody {
         try {
             node = STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new BadField("body", "is not valid JSON: " + e.getOriginalMessage());
+            throw new BadField("body", "is not valid JSON" + where(e) + ": " + reason(e));
         }
         checkText(node, "");
         return node;
+    }
+
+    private static String where(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+    }
+
+    /** Jackson's reason without the Java types it names and the source it quotes. */
+    private static String reason(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        m = m.replaceAll("\\s*\\(bound as `[^`]*`\\)", "").replaceAll("`[^`]*`", "the value").replaceAll("\\s+", " ");
+        return m.length() > 200 ? m.substring(0, 197) + "..." : m;
     }
 
     /** Refuses NUL characters and lone surrogates in every string and key of the tree. */

@@ -75,7 +75,8 @@ public final class IngestionApi {
     }
 
     public void job(Exchange exchange) {
-        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId").orElseThrow()));
+        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId")
+                .orElseThrow(() -> ApiException.badRequest("Parameter 'jobId' is required"))));
     }
 
     public void links(Exchange exchange) {
