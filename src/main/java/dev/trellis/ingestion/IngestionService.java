@@ -372,6 +372,10 @@ public final class IngestionService {
             JsonNode jobRef = fields.remove("job");
             String ref = null;
             if (jobRef != null && !jobRef.isNull()) {
+                if (!jobRef.isTextual() || jobRef.asText().isBlank()) {
+                    throw new Refused("Field '" + at + "job': must be your job reference (a non-empty string), not "
+                            + jobRef);
+                }
                 ref = jobRef.asText();
                 List<Map<String, Object>> link = db.rows("select job_id from ingestion_job_links where tenant = ? "
                         + "and partner_job_ref = ?", tenant.id(), ref);

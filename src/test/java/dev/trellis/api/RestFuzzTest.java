@@ -142,6 +142,8 @@ class RestFuzzTest {
         m.put("PUT /api/tenants/acme/job-links/r1", "{\"job_id\": 5, \"name\": \"Engineer\"}");
         m.put("POST /api/tenants/acme/ingestion/candidates", "{\"external_id\": \"c1\", \"first_name\": \"A\", "
                 + "\"last_name\": \"B\", \"prospect\": false, \"job_id\": 5}");
+        m.put("POST /api/tenants/acme/ingestion/candidates ", "[{\"external_id\": \"c2\", \"first_name\": \"A\", "
+                + "\"last_name\": \"B\", \"job\": \"r-unlinked\"}]");
         return m;
     }
 
@@ -169,24 +171,27 @@ class RestFuzzTest {
         // 1. bodies: each field of a valid request broken in turn, then whole bodies, with and without Content-Type
         for (Map.Entry<String, String> e : bodyEndpoints().entrySet()) {
             String[] request = e.getKey().split(" ");
-            ObjectNode valid = (ObjectNode) JSON.readTree(e.getValue());
+            // an array body (a push of several) is broken in its first element
+            boolean array = e.getValue().startsWith("[");
+            String base = array ? e.getValue().substring(1, e.getValue().length() - 1) : e.getValue();
+            ObjectNode valid = (ObjectNode) JSON.readTree(base);
             for (Iterator<String> names = valid.fieldNames(); names.hasNext(); ) {
                 String field = names.next();
                 if (field.equals("prospect")) {
                     continue;
                 }
                 for (String bad : BAD_VALUES) {
-                    String body = replace(e.getValue(), field, bad);
+                    String body = wrap(array, replace(base, field, bad));
                     expectRefusal(request[0], request[1], body, "application/json");
                 }
                 // a wrong type sent as curl -d sends it
-                expectRefusal(request[0], request[1], replace(e.getValue(), field, "[1, 2]"),
+                expectRefusal(request[0], request[1], wrap(array, replace(base, field, "[1, 2]")),
                         "application/x-www-form-urlencoded");
             }
-            expectRefusal(request[0], request[1], e.getValue().replaceFirst("\\{", "{\"surprise\": 1, "), null);
+            expectRefusal(request[0], request[1], wrap(array, base.replaceFirst("\\{", "{\"surprise\": 1, ")), null);
             // one text too long for any field (1 MB): the first field of each request
-            expectRefusal(request[0], request[1], replace(e.getValue(), valid.fieldNames().next(),
-                    "\"" + "x".repeat(1_000_001) + "\""), "application/json");
+            expectRefusal(request[0], request[1], wrap(array, replace(base, valid.fieldNames().next(),
+                    "\"" + "x".repeat(1_000_001) + "\"")), "application/json");
             for (String body : BAD_BODIES) {
                 expectRefusal(request[0], request[1], body, "application/json");
                 expectRefusal(request[0], request[1], body, null);
@@ -242,6 +247,10 @@ class RestFuzzTest {
         HttpResponse<String> list = CLIENT.send(HttpRequest.newBuilder(URI.create(home.apiUrl()
                 + "/api/dead-letters")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, list.statusCode(), "the API still answers: " + list.body());
+    }
+
+    static String wrap(boolean array, String body) {
+        return array ? "[" + body + "]" : body;
     }
 
     /** The valid body with one field's value replaced by raw JSON text. */
