@@ -34,6 +34,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -336,6 +337,41 @@ class BadInputTest {
         assertEquals(400, query.status(), query.body());
         assertTrue(query.error().contains("'route'"), query.body());
         assertEquals(rows, outboxRows(), "nothing was queued");
+    }
+
+    @Test
+    void aFailureInsideTrellisAnswersAGenericErrorWhoseIdTheLogCarriesMasked() throws Exception {
+        String secret = sandbox.credentials().clientSecret();
+        JsonResponse response = new JsonResponse(hub.context().getRegistry()
+                .lookupByNameAndType("secretMasker", dev.trellis.config.SecretMasker.class));
+        hub.context().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // a handler that fails as a database would, quoting a secret
+                rest("/api/test-failures").get("/handler").routeId("test-failing-handler").to("direct:test-failing");
+                from("direct:test-failing").process(ex -> response.answer(ex, 200, e -> {
+                    throw new SQLException("ERROR: relation \"x\" does not exist, token " + secret);
+                }));
+                // a route that breaks the HTTP answer itself (a header Vert.x refuses), outside any handler
+                from("platform-http:/api/test-failures/answer").routeId("test-failing-answer")
+                        .setHeader("X-Broken", constant("a\u0000b")).setBody(constant("{}"));
+            }
+        });
+        for (String path : List.of("/api/test-failures/handler", "/api/test-failures/answer")) {
+            Answer a = send("GET", path, null);
+            assertEquals(500, a.status(), path + ": " + a.body());
+            assertEquals("internal error", a.json().get("error").asText(), a.body());
+            String id = a.json().get("error_id").asText();
+            assertEquals(2, a.json().size(), "nothing but the error and its id: " + a.body());
+            List<ILoggingEvent> lines = LOG.list.stream().filter(l -> l.getFormattedMessage().contains(id)).toList();
+            assertEquals(1, lines.size(), "one log line carries " + id);
+            assertNotNull(lines.get(0).getThrowableProxy(), "with the stack trace");
+        }
+        assertTrue(LOG.list.stream().anyMatch(l -> l.getFormattedMessage().contains("ERROR: relation")),
+                "the log has the reason");
+        assertTrue(LOG.list.stream().noneMatch(l -> l.getFormattedMessage().contains(secret)
+                        || (l.getThrowableProxy() != null && String.valueOf(l.getThrowableProxy().getMessage()).contains(secret))),
+                "secrets are masked in the log");
     }
 
     static Answer send(String method, String path) throws Exception {
