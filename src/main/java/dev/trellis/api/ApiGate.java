@@ -106,7 +106,7 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
         } else {
             Throwable failure = ctx.failure() != null ? ctx.failure()
                     : new IllegalStateException("HTTP " + ctx.statusCode() + " from the HTTP layer");
-            write(ctx, 500, InternalError.logged(masker, ctx.request().method() + " " + ctx.request().path(), failure));
+            write(ctx, 500, InternalFailure.logged(masker, ctx.request().method() + " " + ctx.request().path(), failure));
         }
     }
 

@@ -10,7 +10,7 @@ import org.apache.camel.Exchange;
 
 /**
  * Runs a REST handler and writes its answer as JSON. Handlers never throw into Camel: a refused request answers
- * 4xx with {@code {"error": ...}} naming the field, anything else the generic 500 of {@link InternalError}, so API
+ * 4xx with {@code {"error": ...}} naming the field, anything else the generic 500 of {@link InternalFailure}, so API
  * calls never land in the dead-letter queue and no answer carries a Java or database message.
  */
 public final class JsonResponse {
@@ -39,7 +39,7 @@ public final class JsonResponse {
         } catch (Exception e) {
             String request = exchange.getIn().getHeader(Exchange.HTTP_METHOD) + " "
                     + exchange.getIn().getHeader(Exchange.HTTP_PATH);
-            write(exchange, 500, InternalError.logged(masker, request, e));
+            write(exchange, 500, InternalFailure.logged(masker, request, e));
         }
     }
 

@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * log line carries the same id with the masked reason and the stack trace; the answer never has a Java or database
  * message.
  */
-public final class InternalError {
-    private static final Logger LOG = LoggerFactory.getLogger(InternalError.class);
+public final class InternalFailure {
+    private static final Logger LOG = LoggerFactory.getLogger(InternalFailure.class);
 
-    private InternalError() {
+    private InternalFailure() {
     }
 
     /** Logs the failure under a new error id and returns the answer's body. */
