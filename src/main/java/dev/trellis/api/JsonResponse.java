@@ -7,16 +7,13 @@ import dev.trellis.config.SecretMasker;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a REST handler and writes its answer as JSON. Handlers never throw into Camel: a refused request answers
- * 4xx with {@code {"error": ...}}, anything else 500 with the (masked) reason, so API calls never land in the
- * dead-letter queue.
+ * 4xx with {@code {"error": ...}} naming the field, anything else the generic 500 of {@link InternalFailure}, so API
+ * calls never land in the dead-letter queue and no answer carries a Java or database message.
  */
 public final class JsonResponse {
-    private static final Logger LOG = LoggerFactory.getLogger(JsonResponse.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A REST handler: reads the request from the exchange and returns the answer's body. */
@@ -33,15 +30,29 @@ public final class JsonResponse {
 
     public void answer(Exchange exchange, int status, Handler handler) {
         try {
+            checkParameters(exchange);
             write(exchange, status, handler.handle(exchange));
         } catch (ApiException e) {
             write(exchange, e.status(), Map.of("error", e.getMessage()));
+        } catch (BadField e) {
+            write(exchange, 400, Map.of("error", e.answer()));
         } catch (Exception e) {
-            String reason = masker.mask(String.valueOf(e.getMessage()));
-            LOG.error("{} {} failed: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getIn().getHeader(Exchange.HTTP_URI), reason, e);
-            write(exchange, 500, Map.of("error", reason));
+            String request = exchange.getIn().getHeader(Exchange.HTTP_METHOD) + " "
+                    + exchange.getIn().getHeader(Exchange.HTTP_PATH);
+            write(exchange, 500, InternalFailure.logged(masker, request, e));
         }
+    }
+
+    /** Path and query parameters (headers by now) must be text PostgreSQL can store. */
+    private static void checkParameters(Exchange exchange) {
+        exchange.getIn().getHeaders().forEach((name, value) -> {
+            if (value instanceof String s) {
+                String problem = JsonBody.textProblem(s);
+                if (problem != null) {
+                    throw ApiException.badRequest("Parameter '" + name + "': " + problem);
+                }
+            }
+        });
     }
 
     private static void write(Exchange exchange, int status, Object body) {
@@ -49,6 +60,12 @@ public final class JsonResponse {
             exchange.getMessage().setBody(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+        // the request's headers and parameters would be echoed as response headers, bad bytes and all
+        Object location = exchange.getMessage().getHeader("Location");
+        exchange.getMessage().removeHeaders("*");
+        if (location != null && status < 300) {
+            exchange.getMessage().setHeader("Location", location);
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -67,7 +84,12 @@ public final class JsonResponse {
             }
             return Optional.of(n);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Parameter '" + name + "' must be a positive whole number, not '" + value + "'");
+            throw ApiException.badRequest("Parameter '" + name + "' must be a whole number from 1 to "
+                    + Long.MAX_VALUE + ", not '" + shorten(value) + "'");
         }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }

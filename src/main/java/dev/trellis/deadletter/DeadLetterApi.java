@@ -91,7 +91,7 @@ public final class DeadLetterApi {
     }
 
     private DeadLetter find(Exchange ex) {
-        long id = JsonResponse.number(ex, "id").orElseThrow(() -> ApiException.badRequest("Missing dead-letter id"));
+        long id = JsonResponse.number(ex, "id").orElseThrow(() -> ApiException.badRequest("Parameter 'id' is required: a dead-letter id"));
         return store.find(id).orElseThrow(() -> ApiException.notFound("No dead letter with id " + id));
     }
 

@@ -1,6 +1,6 @@
 package dev.trellis.hub;
 
-import dev.trellis.api.ApiGuard;
+import dev.trellis.api.ApiGate;
 import dev.trellis.check.CheckSetup;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.SecretRef;
@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,7 +34,7 @@ import org.apache.camel.support.service.ServiceSupport;
 /**
  * Wires the hub from its configuration: tenants (or the demo), the database, then each concern through its own
  * package's set-up (dead letters, the Greenhouse gateway, check, outbox, ingestion, sync), health checks and the API
- * guard. What it builds is bound in the Camel registry under the names routes use.
+ * gate. What it builds is bound in the Camel registry under the names routes use.
  */
 public final class HubConfiguration implements CamelConfiguration {
     /** Registry names. */
@@ -128,9 +129,12 @@ public final class HubConfiguration implements CamelConfiguration {
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        ApiGuard guard = new ApiGuard(apiToken);
-        guard.setCamelContext(context);
-        context.getManagementStrategy().addEventNotifier(guard);
+        ApiGate gate = new ApiGate(apiToken, settings.number("camel.server.max-body-size", 2_097_152), masker);
+        gate.setCamelContext(context);
+        context.getManagementStrategy().addEventNotifier(gate);
+        registry.bind(ApiGate.BEAN, gate);
+        context.getRestConfiguration().setEndpointProperties(Map.of("exceptionHandler", "#" + ApiGate.BEAN,
+                "muteException", "true"));
     }
 
     private static List<String> secrets(List<Tenant> tenants, String dbPassword) {

@@ -2,6 +2,8 @@ package dev.trellis.ingestion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.api.ApiException;
+import dev.trellis.api.BadField;
+import dev.trellis.api.JsonBody;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.Tenant;
 import java.util.LinkedHashMap;
@@ -73,7 +75,8 @@ public final class IngestionApi {
     }
 
     public void job(Exchange exchange) {
-        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId").orElseThrow()));
+        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId")
+                .orElseThrow(() -> ApiException.badRequest("Parameter 'jobId' is required"))));
     }
 
     public void links(Exchange exchange) {
@@ -83,7 +86,7 @@ public final class IngestionApi {
     public void putLink(Exchange exchange) {
         answer(exchange, 200, ex -> {
             String body = ex.getIn().getBody(String.class);
-            JsonNode json = body == null || body.isBlank() ? null : IngestionService.json(body);
+            JsonNode json = body == null || body.isBlank() ? null : JsonBody.parse(body);
             if (json == null || !json.isObject()) {
                 throw new IngestionService.Refused("Field 'body': must be {\"job_id\": <Greenhouse job id>, "
                         + "\"name\": \"<partner job name>\"}");
@@ -108,8 +111,8 @@ public final class IngestionApi {
             String body = ex.getIn().getBody(String.class);
             List<IngestionService.Pushed> pushed;
             try {
-                pushed = service.push(t, body == null || body.isBlank() ? null : IngestionService.json(body));
-            } catch (IngestionService.Refused e) {
+                pushed = service.push(t, body == null || body.isBlank() ? null : JsonBody.parse(body));
+            } catch (IngestionService.Refused | BadField e) {
                 service.refused(t);
                 throw e;
             }

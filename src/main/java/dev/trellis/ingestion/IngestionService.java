@@ -1,8 +1,8 @@
 package dev.trellis.ingestion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.api.JsonFields;
 import dev.trellis.check.CheckResult;
 import dev.trellis.check.ConnectionCheck;
 import dev.trellis.config.Tenant;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestionService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String BEAN = "ingestionService";
 
     private final Tenants tenants;
@@ -251,13 +250,8 @@ public final class IngestionService {
      */
     public Map<String, Object> putLink(Tenant tenant, String ref, JsonNode body) throws SQLException {
         checkRef(ref);
-        JsonNode job = body.get("job_id");
-        Long jobId = null;
-        if (job != null && !job.isNull()) {
-            if (!job.canConvertToExactIntegral() || job.asLong() <= 0) {
-                throw new Refused("Field 'job_id': must be a Greenhouse job id (a positive whole number), not " + job);
-            }
-            jobId = job.asLong();
+        Long jobId = JsonFields.id(body, "job_id", false);
+        if (jobId != null) {
             if (db.rows("select 1 from ingestion_jobs where tenant = ? and job_id = ? and gone_at is null",
                     tenant.id(), jobId).isEmpty()) {
                 throw new Refused("Field 'job_id': Greenhouse job " + jobId + " is not among the open jobs "
@@ -266,8 +260,12 @@ public final class IngestionService {
             }
         }
         JsonNode name = body.get("name");
-        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().isBlank())) {
-            throw new Refused("Field 'name': must be the partner job's name (a non-empty string)");
+        if (name != null && !name.isNull() && (!name.isTextual() || name.asText().isBlank()
+                || name.asText().length() > 255)) {
+            throw new Refused("Field 'name': must be the partner job's name (1 to 255 characters)");
+        }
+        if (!body.has("job_id") && !body.has("name")) {
+            throw new Refused("Field 'body': give job_id (null unlinks), name, or both");
         }
         for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -374,6 +372,10 @@ public final class IngestionService {
             JsonNode jobRef = fields.remove("job");
             String ref = null;
             if (jobRef != null && !jobRef.isNull()) {
+                if (!jobRef.isTextual() || jobRef.asText().isBlank()) {
+                    throw new Refused("Field '" + at + "job': must be your job reference (a non-empty string), not "
+                            + jobRef);
+                }
                 ref = jobRef.asText();
                 List<Map<String, Object>> link = db.rows("select job_id from ingestion_job_links where tenant = ? "
                         + "and partner_job_ref = ?", tenant.id(), ref);
@@ -597,13 +599,5 @@ public final class IngestionService {
     static String unescape(String html) {
         return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
                 .replace("&amp;", "&");
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new Refused("Field 'body': the request body is not valid JSON: " + e.getMessage());
-        }
     }
 }

@@ -1,15 +1,10 @@
 package dev.trellis.outbound;
 
+import dev.trellis.api.BadField;
+
 /** An outbox item that cannot be sent as it is; the message starts with the field it is about. */
-public final class InvalidItem extends IllegalArgumentException {
-    private final String field;
-
+public class InvalidItem extends BadField {
     public InvalidItem(String field, String problem) {
-        super(field + " " + problem);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, problem);
     }
 }

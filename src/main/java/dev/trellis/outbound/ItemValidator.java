@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.api.BadField;
+import dev.trellis.api.JsonBody;
+import dev.trellis.api.JsonFields;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Checks an item's payload against its kind and returns it normalised (defaults filled, times in UTC, single
  * addresses as lists). The same check runs when the REST API or a route accepts an item and when the dispatcher
- * picks up a row that was inserted by SQL, so a bad row fails with the same message naming the field.
+ * picks up a row that was inserted by SQL, so a bad row fails with the same message naming the field. Ids are read
+ * by {@link JsonFields} (JSON integers in 1..2^63-1 only), and no string may hold a NUL or a lone surrogate.
  */
 public final class ItemValidator {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>(),;:\"]+@[^@\\s<>(),;:\"]+\\.[^@\\s<>(),;:\".]+");
@@ -45,6 +49,17 @@ public final class ItemValidator {
     }
 
     public static ObjectNode validate(Kind kind, JsonNode payload) {
+        try {
+            return checked(kind, payload);
+        } catch (InvalidItem e) {
+            throw e;
+        } catch (BadField e) {
+            // the shared readers name the field the same way; callers (the dispatcher too) expect an InvalidItem
+            throw new InvalidItem(e.field(), e.problem());
+        }
+    }
+
+    private static ObjectNode checked(Kind kind, JsonNode payload) {
         if (payload == null || !payload.isObject()) {
             throw new InvalidItem("payload", "must be a JSON object");
         }
@@ -55,6 +70,7 @@ public final class ItemValidator {
                         + String.join(", ", FIELDS.get(kind).stream().sorted().toList()) + ")");
             }
         }
+        JsonBody.checkText(payload, "");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         switch (kind) {
             case note, email -> note(kind, payload, out);
@@ -217,14 +233,13 @@ public final class ItemValidator {
             for (int i = 0; i < panel.size(); i++) {
                 JsonNode one = panel.get(i);
                 String field = "interviewers[" + i + "]";
-                if (one.hasNonNull("user_id") && one.get("user_id").canConvertToExactIntegral()
-                        && one.get("user_id").asLong() > 0 && one.size() == 1) {
-                    list.addObject().put("user_id", one.get("user_id").asLong());
+                if (one.isObject() && one.has("user_id") && one.size() == 1) {
+                    list.addObject().put("user_id", JsonFields.id(one.get("user_id"), field + ".user_id"));
                 } else if (one.hasNonNull("email") && one.size() == 1 && one.get("email").isTextual()
                         && EMAIL.matcher(one.get("email").asText().trim()).matches()) {
                     list.addObject().put("email", one.get("email").asText().trim());
                 } else {
-                    throw new InvalidItem(field, "must be {\"user_id\": <positive number>} or "
+                    throw new InvalidItem(field, "must be {\"user_id\": <id>} or "
                             + "{\"email\": \"<e-mail address>\"}");
                 }
             }
@@ -236,12 +251,25 @@ public final class ItemValidator {
         if (v == null || v.isNull()) {
             throw new InvalidItem("interview", "is required: a Greenhouse interview id or outbox-<item id>");
         }
-        String ref = v.asText().trim();
-        if (!(v.isTextual() || v.canConvertToExactIntegral()) || !REF.matcher(ref).matches()) {
-            throw new InvalidItem("interview", "must be a Greenhouse interview id or outbox-<item id>, not '"
-                    + v.asText() + "'");
+        if (v.isNumber()) {
+            return Long.toString(JsonFields.id(v, "interview"));
+        }
+        // a ref is text in the REST path, so a string of digits is taken here (and only here)
+        String ref = v.isTextual() ? v.asText().trim() : "";
+        if (!REF.matcher(ref).matches() || !fitsLong(ref.substring(ref.lastIndexOf('-') + 1))) {
+            throw new InvalidItem("interview", "must be a Greenhouse interview id or outbox-<item id> (ids from 1 to "
+                    + Long.MAX_VALUE + "), not " + v);
         }
         return ref;
+    }
+
+    private static boolean fitsLong(String digits) {
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void order(String starts, String ends) {
@@ -251,25 +279,7 @@ public final class ItemValidator {
     }
 
     private static Long id(JsonNode p, String field, boolean required) {
-        JsonNode v = p.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw new InvalidItem(field, "is required");
-            }
-            return null;
-        }
-        long n;
-        if (v.canConvertToExactIntegral()) {
-            n = v.asLong();
-        } else if (v.isTextual() && v.asText().trim().matches("[0-9]{1,18}")) {
-            n = Long.parseLong(v.asText().trim());
-        } else {
-            throw new InvalidItem(field, "must be a positive whole number, not " + v);
-        }
-        if (n <= 0) {
-            throw new InvalidItem(field, "must be a positive whole number, not " + v);
-        }
-        return n;
+        return JsonFields.id(p, field, required);
     }
 
     private static String text(JsonNode p, String field, boolean required, int max) {

@@ -37,8 +37,12 @@ public final class Outbox {
         return dataSource;
     }
 
-    /** An accepted item; {@code repeated} when its idempotency key had been used before. */
-    public record Accepted(OutboxItem item, boolean repeated) {
+    /**
+     * An accepted item; {@code repeated} when its idempotency key had been used before, and then
+     * {@code sameRequest} when that first item has the same kind, acting user and payload (compared as jsonb, so
+     * key order and number spelling do not matter).
+     */
+    public record Accepted(OutboxItem item, boolean repeated, boolean sameRequest) {
     }
 
     public Accepted insert(String tenant, Kind kind, JsonNode payload, Long actingUser, String idempotencyKey)
@@ -56,19 +60,23 @@ public final class Outbox {
                 ps.setString(5, idempotencyKey);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return new Accepted(OutboxItem.from(rs), false);
+                        return new Accepted(OutboxItem.from(rs), false, true);
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select * from outbox where tenant = ? and idempotency_key = ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, idempotencyKey);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select *, kind = ? and payload = ?::jsonb and acting_user is not distinct from ? as same_request
+                    from outbox where tenant = ? and idempotency_key = ?""")) {
+                ps.setString(1, kind.name());
+                ps.setString(2, payload.toString());
+                ps.setObject(3, actingUser);
+                ps.setString(4, tenant);
+                ps.setString(5, idempotencyKey);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new SQLException("outbox item with idempotency key vanished");
                     }
-                    return new Accepted(OutboxItem.from(rs), true);
+                    return new Accepted(OutboxItem.from(rs), true, rs.getBoolean("same_request"));
                 }
             }
         }

@@ -1,10 +1,11 @@
 package dev.trellis.outbound;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.api.ApiException;
+import dev.trellis.api.BadField;
+import dev.trellis.api.JsonBody;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.hub.HubHeaders;
 import java.util.Map;
@@ -79,8 +80,9 @@ public final class OutboxApi {
                 ex.getMessage().setHeader("Location", url);
                 return Map.of("id", accepted.item().id(), "ref", OutboxItem.ref(accepted.item().id()),
                         "status", accepted.item().status(), "status_url", url, "repeated", accepted.repeated());
-            } catch (InvalidItem e) {
-                throw ApiException.badRequest("Field '" + e.field() + "': " + e.getMessage());
+            } catch (KeyReused e) {
+                // as Stripe answers a reused key: the request is understood but cannot be the first one again
+                throw new ApiException(422, e.answer());
             }
         });
     }
@@ -104,17 +106,31 @@ public final class OutboxApi {
             throw new InvalidItem("body", "must be a JSON object");
         }
         ObjectNode fields = (ObjectNode) node;
-        JsonNode kindNode = fields.remove("kind");
-        String kindName = kindNode == null ? null : kindNode.asText();
+        String kindName = text(fields.remove("kind"), "kind");
         Kind kind = Kind.parse(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of note, email, "
                 + "interview_create, interview_update, interview_delete, ingest_candidate, not " + kindName));
-        JsonNode tenantNode = fields.remove("tenant");
-        String tenant = tenantNode != null ? tenantNode.asText() : exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
-        JsonNode keyNode = fields.remove("idempotency_key");
-        String key = keyNode != null ? keyNode.asText() : exchange.getIn().getHeader(IDEMPOTENCY_KEY, String.class);
+        String tenant = text(fields.remove("tenant"), "tenant");
+        if (tenant == null) {
+            tenant = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
+        }
+        String key = text(fields.remove("idempotency_key"), "idempotency_key");
+        if (key == null) {
+            key = exchange.getIn().getHeader(IDEMPOTENCY_KEY, String.class);
+        }
         Outbox.Accepted accepted = intake.accept(tenant, kind, fields, key);
         exchange.getMessage().setHeader(ITEM_ID, accepted.item().id());
         exchange.getMessage().setBody(accepted.item().view());
+    }
+
+    /** An item field that must be a string when given (no number or object read as its text). */
+    private static String text(JsonNode v, String field) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidItem(field, "must be a string, not " + v);
+        }
+        return v.textValue();
     }
 
     private static boolean blank(Exchange ex) {
@@ -123,26 +139,20 @@ public final class OutboxApi {
     }
 
     private static ObjectNode object(Exchange ex) {
-        String s = ex.getIn().getBody(String.class);
-        if (s == null || s.isBlank()) {
-            throw ApiException.badRequest("Field 'body': the request needs a JSON object body");
+        JsonNode n = JsonBody.parse(ex.getIn().getBody(String.class));
+        if (!n.isObject()) {
+            throw new InvalidItem("body", "must be a JSON object");
         }
-        try {
-            JsonNode n = JSON.readTree(s);
-            if (!n.isObject()) {
-                throw ApiException.badRequest("Field 'body': the request body must be a JSON object");
-            }
-            return (ObjectNode) n;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Field 'body': the request body is not valid JSON: " + e.getOriginalMessage());
-        }
+        return (ObjectNode) n;
     }
 
     private static JsonNode parse(String s) {
         try {
-            return JSON.readTree(s);
-        } catch (JsonProcessingException e) {
-            throw new InvalidItem("body", "is not valid JSON: " + e.getOriginalMessage());
+            return JsonBody.parse(s);
+        } catch (InvalidItem e) {
+            throw e;
+        } catch (BadField e) {
+            throw new InvalidItem(e.field(), e.problem());
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.trellis.outbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.api.BadField;
+import dev.trellis.api.JsonBody;
+import dev.trellis.api.JsonFields;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
 import java.sql.SQLException;
@@ -9,7 +11,7 @@ import java.sql.SQLException;
 /**
  * Accepts items from the REST API and from routes: checks the tenant, the kind, the acting user, the idempotency key
  * and the payload, refuses what cannot be sent with an {@link InvalidItem} naming the field, stores the rest and
- * wakes the dispatcher.
+ * wakes the dispatcher. A client's idempotency key given again with another request is refused ({@link KeyReused}).
  */
 public final class OutboxIntake {
     private final Tenants tenants;
@@ -39,16 +41,21 @@ public final class OutboxIntake {
             throw new InvalidItem("tenant", "'" + tenantId + "' has no Harvest credentials (harvest.* keys in "
                     + tenant.source() + ")");
         }
-        Long actingUser = null;
-        JsonNode user = fields.remove("user_id");
-        if (user != null && !user.isNull()) {
-            if (!user.canConvertToExactIntegral() || user.asLong() <= 0) {
-                throw new InvalidItem("user_id", "must be a Greenhouse user id (a positive whole number), not " + user);
-            }
-            actingUser = user.asLong();
+        Long actingUser;
+        try {
+            actingUser = JsonFields.id(fields, "user_id", false);
+        } catch (BadField e) {
+            throw new InvalidItem(e.field(), e.problem());
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw new InvalidItem("Idempotency-Key", "must be 1 to 255 characters");
+        fields.remove("user_id");
+        if (idempotencyKey != null) {
+            if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
+                throw new InvalidItem("Idempotency-Key", "must be 1 to 255 characters");
+            }
+            String problem = JsonBody.textProblem(idempotencyKey);
+            if (problem != null) {
+                throw new InvalidItem("Idempotency-Key", problem);
+            }
         }
         ObjectNode payload = ItemValidator.validate(kind, fields);
         if (kind.refersToInterview()) {
@@ -62,6 +69,10 @@ public final class OutboxIntake {
             idempotencyKey = ingestKey(payload.get("external_id").asText());
         }
         Outbox.Accepted accepted = outbox.insert(tenantId, kind, payload, actingUser, idempotencyKey);
+        // the partner's external id stays one candidate however often it is pushed (docs/ingestion.md)
+        if (accepted.repeated() && !accepted.sameRequest() && kind != Kind.ingest_candidate) {
+            throw new KeyReused(idempotencyKey, accepted.item());
+        }
         if (!accepted.repeated()) {
             wake.run();
         }

@@ -421,7 +421,7 @@ class OutboxTest {
         JsonHttp.send("POST", home.apiUrl() + "/api/examples/interview-booked",
                 "{\"tenant\": \"demo\", \"booking_id\": \"x\", \"candidate_id\": -1, \"starts_at\": \"soon\"}");
         assertEquals(1, count("select count(*) from dead_letter where route_id = 'outbox-intake' and attempts = 1 "
-                + "and exception_message like 'candidate_id must be a positive whole number%'"));
+                + "and exception_message like 'candidate_id must be an id: a JSON integer%'"));
     }
 
     @Test
