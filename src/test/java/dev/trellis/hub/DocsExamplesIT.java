@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every {@code ```sh} block of README.md and docs/*.md that calls curl, run as written with bash against the packaged
- * jar's zero-setup demo (tenant "demo") and a stand-alone sandbox. The only change made to a block is the port: the
- * docs say 8080, 9876 and 8089, the test takes free ones. Every curl must answer 2xx.
+ * jar's zero-setup demo (tenant "demo") and a stand-alone sandbox, and every {@code ```sql} block run on the hub's
+ * database. The only change made to a block is the port: the docs say 8080, 9876 and 8089, the test takes free ones.
+ * Every curl must answer 2xx, and every outbox item the examples queued must reach Greenhouse.
  */
 class DocsExamplesIT {
     private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
-    private static final Pattern SH_BLOCK = Pattern.compile("(?m)^ *```sh\\n(.*?)^ *```", Pattern.DOTALL);
+    private static final Pattern BLOCK = Pattern.compile("(?m)^ *```(sh|sql)\\n(.*?)^ *```", Pattern.DOTALL);
 
     @TempDir
     static Path dir;
@@ -62,20 +67,63 @@ class DocsExamplesIT {
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
         }
-        int blocks = 0;
+        int shell = 0;
+        int sql = 0;
         for (Path file : files) {
-            Matcher m = SH_BLOCK.matcher(Files.readString(file));
+            Matcher m = BLOCK.matcher(Files.readString(file));
             while (m.find()) {
-                String block = m.group(1);
-                if (!block.contains("curl ")) {
-                    continue;
+                String block = m.group(2);
+                if (m.group(1).equals("sql")) {
+                    sql++;
+                    runSql(file, block);
+                } else if (block.contains("curl ")) {
+                    shell++;
+                    run(file, block);
                 }
-                blocks++;
-                run(file, block);
             }
         }
-        assertTrue(blocks >= 4, "the docs' curl examples were found: " + blocks);
+        assertTrue(shell >= 5 && sql >= 2, "the docs' examples were found: " + shell + " curl, " + sql + " SQL blocks");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (count("select count(*) from outbox where status in ('queued', 'sending')") > 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(0, count("select count(*) from outbox where status <> 'delivered'"),
+                "every item the examples queued was delivered: " + rows("select kind || ' ' || status || ' ' "
+                        + "|| coalesce(last_error, '') from outbox where status <> 'delivered'"));
+        assertTrue(count("select count(*) from outbox") >= 5, "the examples queued items");
         assertEquals(200, HttpCalls.get(home.managementUrl() + "/observe/health").status(), "the hub is still healthy");
+    }
+
+    /** The hub's embedded database, found as a user finds it: the port in data/pg/postmaster.pid. */
+    private static Connection database() throws Exception {
+        List<String> pid = Files.readAllLines(dir.resolve("data/pg/postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres",
+                "postgres", "postgres");
+    }
+
+    private static void runSql(Path file, String block) throws Exception {
+        System.out.printf("DocsExamplesIT: %s%n%s%n", file, block);
+        try (Connection c = database(); Statement s = c.createStatement()) {
+            s.execute(block);
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = database(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = database(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     private static void run(Path file, String block) throws Exception {
