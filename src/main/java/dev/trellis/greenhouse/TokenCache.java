@@ -99,7 +99,7 @@ public final class TokenCache {
 
     /**
      * The token's lifetime as Greenhouse counts it: {@code expires_in}, else {@code expires_at} minus the answer's
-     * {@code Date} (their clock against their clock), else {@code expires_at} against ours, else an hour.
+     * {@code Date} (their clock against their clock), else {@code expires_at} against ours (no Date), else an hour.
      */
     static Duration lifetime(JsonNode answer, Optional<String> date, Instant sentAt) {
         if (answer.hasNonNull("expires_in")) {
@@ -107,14 +107,16 @@ public final class TokenCache {
         }
         if (answer.hasNonNull("expires_at")) {
             Instant expiresAt = OffsetDateTime.parse(answer.get("expires_at").asText()).toInstant();
-            Instant serverNow = date.map(d -> {
+            Optional<Instant> serverNow = date.map(d -> {
                 try {
                     return ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
                 } catch (DateTimeParseException e) {
                     return null;
                 }
-            }).orElse(sentAt);
-            return Duration.between(serverNow, expiresAt);
+            });
+            // Date has whole seconds: the server's now may be up to a second later than it says
+            return serverNow.map(now -> Duration.between(now, expiresAt).minusSeconds(1))
+                    .orElseGet(() -> Duration.between(sentAt, expiresAt));
         }
         return DEFAULT_LIFETIME;
     }

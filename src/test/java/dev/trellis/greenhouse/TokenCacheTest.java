@@ -45,13 +45,14 @@ class TokenCacheTest {
     @Test
     void expiresAtIsReadAgainstTheServersDateNotOurClock() throws Exception {
         Instant sent = Instant.parse("2026-01-01T12:00:00Z");
-        // the server's clock is 2 hours ahead of ours: its expires_at is 45 s after its own Date
+        // the server's clock is 2 hours ahead of ours: its expires_at is 45 s after its own Date (whole seconds, so
+        // a second is taken off: the server's now may be up to a second later than its Date)
         var answer = JSON.readTree("{\"access_token\":\"t\",\"expires_at\":\"2026-01-01T14:00:45Z\"}");
-        assertEquals(Duration.ofSeconds(45), TokenCache.lifetime(answer, Optional.of("Thu, 1 Jan 2026 14:00:00 GMT"),
+        assertEquals(Duration.ofSeconds(44), TokenCache.lifetime(answer, Optional.of("Thu, 1 Jan 2026 14:00:00 GMT"),
                 sent));
         // ... and 10 minutes behind
         var behind = JSON.readTree("{\"access_token\":\"t\",\"expires_at\":\"2026-01-01T11:50:45+00:00\"}");
-        assertEquals(Duration.ofSeconds(45), TokenCache.lifetime(behind, Optional.of("Thu, 01 Jan 2026 11:50:00 GMT"),
+        assertEquals(Duration.ofSeconds(44), TokenCache.lifetime(behind, Optional.of("Thu, 01 Jan 2026 11:50:00 GMT"),
                 sent));
         // expires_in wins when both are there
         var both = JSON.readTree("{\"access_token\":\"t\",\"expires_in\":3600,\"expires_at\":\"2026-01-01T14:00:45Z\"}");
@@ -124,10 +125,11 @@ class TokenCacheTest {
                 TokenCache cache = new TokenCache(http, clock, Duration.ofSeconds(5), t -> { });
                 Tenant acme = tenant(url, url, "c", "s", 1);
                 String first = cache.token(acme, 1);
-                ours.addAndGet(40_000);
+                // the lifetime read is 44 to 45 s (Date has whole seconds), renewed 4.4 to 4.5 s before its end
+                ours.addAndGet(39_000);
                 assertEquals(first, cache.token(acme, 1), "skew " + skew + ": renewed long before the end");
-                ours.addAndGet(1_000);
-                // 41 s of 45: inside the 4.5 s margin, so renewed (a token 2 h ahead would otherwise live on)
+                ours.addAndGet(2_000);
+                // 41 s of 45: inside the margin, so renewed (a token 2 h ahead would otherwise live on)
                 String second = cache.token(acme, 1);
                 assertTrue(!first.equals(second), "skew " + skew + ": a token near its end was kept");
                 assertEquals(2, mints.get(), "skew " + skew);
