@@ -35,6 +35,7 @@ public final class TokenCache {
     private static final Duration MAX_MARGIN = Duration.ofSeconds(60);
     private static final Duration MIN_MARGIN = Duration.ofSeconds(1);
     private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    private static final DateTimeFormatter COMPACT_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]xx");
 
     private record Key(String tenant, long sub) {
     }
@@ -106,7 +107,7 @@ public final class TokenCache {
             return Duration.ofSeconds(answer.get("expires_in").asLong());
         }
         if (answer.hasNonNull("expires_at")) {
-            Instant expiresAt = OffsetDateTime.parse(answer.get("expires_at").asText()).toInstant();
+            Instant expiresAt = instant(answer.get("expires_at").asText());
             Optional<Instant> serverNow = date.map(d -> {
                 try {
                     return ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -119,6 +120,15 @@ public final class TokenCache {
                     .orElseGet(() -> Duration.between(sentAt, expiresAt));
         }
         return DEFAULT_LIFETIME;
+    }
+
+    /** ISO-8601 with an offset, written +01:00 or +0100 (clients of v3 parse %Y-%m-%dT%H:%M:%S%z, §5.2). */
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text, COMPACT_OFFSET).toInstant();
+        }
     }
 
     private Token mint(Tenant tenant, long sub) throws InterruptedException {

@@ -54,6 +54,10 @@ class TokenCacheTest {
         var behind = JSON.readTree("{\"access_token\":\"t\",\"expires_at\":\"2026-01-01T11:50:45+00:00\"}");
         assertEquals(Duration.ofSeconds(44), TokenCache.lifetime(behind, Optional.of("Thu, 01 Jan 2026 11:50:00 GMT"),
                 sent));
+        // the offset written without a colon, as some v3 clients parse it (%z)
+        var compact = JSON.readTree("{\"access_token\":\"t\",\"expires_at\":\"2026-01-01T14:00:45+0000\"}");
+        assertEquals(Duration.ofSeconds(44), TokenCache.lifetime(compact, Optional.of("Thu, 1 Jan 2026 14:00:00 GMT"),
+                sent));
         // expires_in wins when both are there
         var both = JSON.readTree("{\"access_token\":\"t\",\"expires_in\":3600,\"expires_at\":\"2026-01-01T14:00:45Z\"}");
         assertEquals(Duration.ofHours(1), TokenCache.lifetime(both, Optional.empty(), sent));
