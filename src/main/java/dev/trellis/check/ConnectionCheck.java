@@ -10,7 +10,7 @@ import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.GreenhouseRejection;
-import dev.trellis.greenhouse.HarvestShape;
+import dev.trellis.greenhouse.GreenhouseShape;
 import dev.trellis.greenhouse.MissingPermission;
 import java.io.IOException;
 import java.net.URI;
@@ -400,7 +400,7 @@ public final class ConnectionCheck {
         /** An answer that is neither a token nor an OAuth error: some other server is at the token URL. */
         boolean notOAuth(Http t) {
             return t.status() != 0 && t.status() != 429 && t.status() < 500
-                    && !HarvestShape.tokenAnswer(t.status(), t.json());
+                    && !GreenhouseShape.tokenAnswer(t.status(), t.json());
         }
 
         /** The row detail for an answer that is not Greenhouse's. */
@@ -452,7 +452,7 @@ public final class ConnectionCheck {
             String path = "/v3/" + resource + "?per_page=1" + (filter == null ? "&fields=id" : "&" + filter);
             try {
                 GreenhouseGateway.Answer a = gateway.get(tenant, h.userId(), path);
-                if (!HarvestShape.listPage(a.body())) {
+                if (!GreenhouseShape.listPage(a.body())) {
                     return notHarvest("GET " + path, a.status(), a.text());
                 }
                 return new Probe(Status.OK, "GET " + path + " answered " + a.status(), a.body(), false);
@@ -505,7 +505,7 @@ public final class ConnectionCheck {
             } catch (MissingPermission e) {
                 return new Probe(Status.MISSING, request + " refused (403): " + said(e), null, false);
             } catch (GreenhouseException e) {
-                if (HarvestShape.refusedByEndpoint(e)) {
+                if (GreenhouseShape.refusedByEndpoint(e)) {
                     return new Probe(Status.OK, request + " passed the permission check and was refused by Greenhouse "
                             + (e.status() == 404 ? "for a record that does not exist" : "as invalid") + " ("
                             + e.status() + "), so nothing was written", null, false);
@@ -566,11 +566,23 @@ public final class ConnectionCheck {
                 }
                 return;
             }
+            if (!GreenhouseShape.partnerUser(me.json())) {
+                String detail = "this does not look like Greenhouse's Candidate Ingestion API at " + in.baseUrl()
+                        + ": GET current_user answered " + Run.this.answered(me.status(), me.text());
+                for (Feature.Need n : needs) {
+                    add(4, Feature.INGESTION.id(), n.permission(), null, Status.UNKNOWN, detail, n.impact());
+                }
+                fixes.add("Candidate Ingestion: ingestion.base-url = " + in.baseUrl() + " in " + tenant.source()
+                        + " does not look like Greenhouse's Candidate Ingestion API. Greenhouse's is "
+                        + "https://api.greenhouse.io, without /v1/partner (Trellis adds the path).");
+                return;
+            }
             add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, Status.OK, "API key accepted; acting as "
                     + in.userEmail() + " (user " + me.json().path("id").asText("?") + ")", needs.get(0).impact());
             // a POST that fails validation (no names, no external_id) before anything is created
             Http create = partner(in, "POST", base + "candidates");
-            Status cs = create.status() == 400 || create.status() == 422 ? Status.OK
+            // only Candidate Ingestion's own refusal proves it, not any 400 or 422
+            Status cs = GreenhouseShape.partnerValidationError(create.status(), create.json()) ? Status.OK
                     : create.status() == 401 || create.status() == 403 ? Status.MISSING : Status.UNKNOWN;
             add(4, Feature.INGESTION.id(), needs.get(1).permission(), null, cs, cs == Status.OK
                     ? "POST candidates {} was refused as invalid (" + create.status() + "), so the user may create "
@@ -589,8 +601,9 @@ public final class ConnectionCheck {
         }
 
         void addPartner(Feature.Need need, Http h, String what) {
-            Status s = h.status() == 200 ? Status.OK : h.status() == 401 || h.status() == 403 ? Status.MISSING
-                    : Status.UNKNOWN;
+            // both reads answer arrays (§6.4); anything else at 200 is not Greenhouse's answer
+            Status s = h.status() == 200 && h.json() != null && h.json().isArray() ? Status.OK
+                    : h.status() == 401 || h.status() == 403 ? Status.MISSING : Status.UNKNOWN;
             add(4, Feature.INGESTION.id(), need.permission(), null, s, what + " answered " + (h.status() == 0
                     ? "nothing (" + h.error() + ")" : h.status() + (s == Status.OK ? "" : ": " + h.said())),
                     need.impact());

@@ -59,7 +59,12 @@ class CheckNotGreenhouseTest {
                 .tenant("good", harvest(c.baseUrl(), c.tokenUrl(), c))
                 .tenant("prefix", harvest(c.baseUrl() + "/harvest", c.tokenUrl(), c))
                 .tenant("plainapi", harvest(plainUrl, c.tokenUrl(), c))
-                .tenant("plain", harvest(plainUrl, plainUrl + "/token", c));
+                .tenant("plain", harvest(plainUrl, plainUrl + "/token", c))
+                .tenant("plainpartner", """
+                        ingestion.base-url = %s
+                        ingestion.api-key = env:NOT_GH_TEST_SECRET
+                        ingestion.user-email = %s
+                        """.formatted(plainUrl, c.partnerUserEmail()));
         Files.copy(Path.of("routes/streams.camel.yaml"), dir.resolve("routes/streams.camel.yaml"));
     }
 
@@ -130,5 +135,18 @@ class CheckNotGreenhouseTest {
                 .contains("refused by Greenhouse as invalid (422)"));
         assertTrue(CheckCommandTest.row(t, "interviews", "harvest:interviews:destroy").get("detail").asText()
                 .contains("for a record that does not exist (404)"));
+    }
+
+    @Test
+    void aPlainServerAsCandidateIngestionFailsStepFourNamingTheUrl() throws Exception {
+        JsonNode t = check("plainpartner");
+        assertFalse(t.get("usable").asBoolean(), t.toPrettyString());
+        for (String permission : new String[] {"ingestion:credentials", "ingestion:candidates.create"}) {
+            JsonNode row = CheckCommandTest.row(t, "ingestion", permission);
+            assertEquals("unknown", row.get("status").asText(), row.toPrettyString());
+            assertTrue(row.get("detail").asText().contains("this does not look like Greenhouse's Candidate Ingestion "
+                    + "API at " + plainUrl), row.toPrettyString());
+        }
+        assertTrue(CheckCommandTest.fix(t).contains("ingestion.base-url = " + plainUrl), CheckCommandTest.fix(t));
     }
 }

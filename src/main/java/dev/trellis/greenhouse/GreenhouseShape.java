@@ -5,16 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * What Greenhouse's own answers look like (reference §5.6, §2.6), so that an answer from some other server at a
- * misconfigured URL is never taken for Greenhouse's: a list is a bare JSON array; a refusal from an endpoint is
- * {@code {"errors": [...]}} (strings, or objects with a {@code message}); a missing record is 404
+ * What Greenhouse's own answers look like (reference §5.6, §2.6, §6.3), so that an answer from some other server at
+ * a misconfigured URL is never taken for Greenhouse's: a Harvest list is a bare JSON array; a refusal from an
+ * endpoint is {@code {"errors": [...]}} (strings, or objects with a {@code message}); a missing record is 404
  * {@code {"message": "Resource not found", "errors": [...]}}, whereas an unknown route has no {@code errors}; the
- * token endpoint answers an {@code access_token} or an OAuth {@code error}.
+ * token endpoint answers an {@code access_token} or an OAuth {@code error}; Candidate Ingestion refuses with
+ * {@code {"errors": [{"message", "field"}]}} and names its user with an {@code id}.
  */
-public final class HarvestShape {
+public final class GreenhouseShape {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HarvestShape() {
+    private GreenhouseShape() {
     }
 
     /** The body as JSON, or null when it is empty or not JSON. */
@@ -49,6 +50,16 @@ public final class HarvestShape {
     public static boolean refusedByEndpoint(GreenhouseException e) {
         JsonNode body = e instanceof GreenhouseRejection r ? json(r.body()) : null;
         return validationError(e.status(), body) || missingRecord(e.status(), body);
+    }
+
+    /** Candidate Ingestion's refusal of an invalid body (400 or 422 with its {@code errors}, §6.3). */
+    public static boolean partnerValidationError(int status, JsonNode body) {
+        return (status == 400 || status == 422) && errors(body);
+    }
+
+    /** Candidate Ingestion's {@code current_user}: an object with the user's {@code id}. */
+    public static boolean partnerUser(JsonNode body) {
+        return body != null && body.isObject() && body.hasNonNull("id");
     }
 
     /** An OAuth token endpoint's answer: a token, or an OAuth error object. */

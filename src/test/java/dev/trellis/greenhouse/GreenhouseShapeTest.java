@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class HarvestShapeTest {
+class GreenhouseShapeTest {
 
     private static boolean proof(int status, String body) {
-        return HarvestShape.refusedByEndpoint(new GreenhouseRejection(status, "x", body));
+        return GreenhouseShape.refusedByEndpoint(new GreenhouseRejection(status, "x", body));
     }
 
     @Test
@@ -25,17 +25,17 @@ class HarvestShapeTest {
         assertFalse(proof(422, "{\"errors\":[]}"));
         assertFalse(proof(422, "{\"errors\":[42]}"));
         assertFalse(proof(400, "{\"errors\":[\"bad\"]}"));
-        assertFalse(HarvestShape.refusedByEndpoint(new GreenhouseException(422, false, "no body")));
+        assertFalse(GreenhouseShape.refusedByEndpoint(new GreenhouseException(422, false, "no body")));
     }
 
     @Test
     void listsAreBareArraysAndTokenAnswersAreOAuth() {
-        assertTrue(HarvestShape.listPage(HarvestShape.json("[]")));
-        assertFalse(HarvestShape.listPage(HarvestShape.json("{}")));
-        assertFalse(HarvestShape.listPage(HarvestShape.json("not json")));
-        assertTrue(HarvestShape.tokenAnswer(200, HarvestShape.json("{\"access_token\":\"t\"}")));
-        assertTrue(HarvestShape.tokenAnswer(401, HarvestShape.json("{\"error\":\"invalid_client\"}")));
-        assertFalse(HarvestShape.tokenAnswer(200, HarvestShape.json("{}")));
-        assertFalse(HarvestShape.tokenAnswer(404, HarvestShape.json("Not Found")));
+        assertTrue(GreenhouseShape.listPage(GreenhouseShape.json("[]")));
+        assertFalse(GreenhouseShape.listPage(GreenhouseShape.json("{}")));
+        assertFalse(GreenhouseShape.listPage(GreenhouseShape.json("not json")));
+        assertTrue(GreenhouseShape.tokenAnswer(200, GreenhouseShape.json("{\"access_token\":\"t\"}")));
+        assertTrue(GreenhouseShape.tokenAnswer(401, GreenhouseShape.json("{\"error\":\"invalid_client\"}")));
+        assertFalse(GreenhouseShape.tokenAnswer(200, GreenhouseShape.json("{}")));
+        assertFalse(GreenhouseShape.tokenAnswer(404, GreenhouseShape.json("Not Found")));
     }
 }
