@@ -626,7 +626,13 @@ public final class ConnectionCheck {
             Feature.Need need = Feature.JOB_BOARD.needs().get(0);
             String url = board.baseUrl() + "/v1/boards/" + URLEncoder.encode(board.boardToken(), StandardCharsets.UTF_8);
             Http b = call(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json").GET());
-            if (b.status() == 200) {
+            if (b.status() == 200 && !GreenhouseShape.board(b.json())) {
+                add(4, Feature.JOB_BOARD.id(), need.permission(), null, Status.UNKNOWN, "this does not look like "
+                        + "Greenhouse's Job Board API at " + board.baseUrl() + ": GET board answered "
+                        + answered(b.status(), b.text()), need.impact());
+                fixes.add("Job Board: job-board.base-url = " + board.baseUrl() + " in " + tenant.source() + " does "
+                        + "not look like Greenhouse's Job Board API. Greenhouse's is https://boards-api.greenhouse.io.");
+            } else if (b.status() == 200) {
                 add(4, Feature.JOB_BOARD.id(), need.permission(), null, Status.OK, "board '" + board.boardToken()
                         + "' found" + (b.json() != null && b.json().hasNonNull("name") ? ": " + b.json().get("name")
                         .asText() : ""), need.impact());

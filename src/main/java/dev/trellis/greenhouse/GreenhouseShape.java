@@ -10,7 +10,7 @@ import java.io.IOException;
  * endpoint is {@code {"errors": [...]}} (strings, or objects with a {@code message}); a missing record is 404
  * {@code {"message": "Resource not found", "errors": [...]}}, whereas an unknown route has no {@code errors}; the
  * token endpoint answers an {@code access_token} or an OAuth {@code error}; Candidate Ingestion refuses with
- * {@code {"errors": [{"message", "field"}]}} and names its user with an {@code id}.
+ * {@code {"errors": [{"message", "field"}]}} and names its user with an {@code id}; a job board has a {@code name}.
  */
 public final class GreenhouseShape {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +60,11 @@ public final class GreenhouseShape {
     /** Candidate Ingestion's {@code current_user}: an object with the user's {@code id}. */
     public static boolean partnerUser(JsonNode body) {
         return body != null && body.isObject() && body.hasNonNull("id");
+    }
+
+    /** The Job Board API's board: an object with its {@code name} (§7). */
+    public static boolean board(JsonNode body) {
+        return body != null && body.isObject() && body.has("name");
     }
 
     /** An OAuth token endpoint's answer: a token, or an OAuth error object. */

@@ -64,7 +64,9 @@ class CheckNotGreenhouseTest {
                         ingestion.base-url = %s
                         ingestion.api-key = env:NOT_GH_TEST_SECRET
                         ingestion.user-email = %s
-                        """.formatted(plainUrl, c.partnerUserEmail()));
+                        job-board.base-url = %s
+                        job-board.token = %s
+                        """.formatted(plainUrl, c.partnerUserEmail(), plainUrl, c.jobBoardToken()));
         Files.copy(Path.of("routes/streams.camel.yaml"), dir.resolve("routes/streams.camel.yaml"));
     }
 
@@ -138,7 +140,7 @@ class CheckNotGreenhouseTest {
     }
 
     @Test
-    void aPlainServerAsCandidateIngestionFailsStepFourNamingTheUrl() throws Exception {
+    void aPlainServerAsCandidateIngestionOrJobBoardFailsStepFourNamingTheUrl() throws Exception {
         JsonNode t = check("plainpartner");
         assertFalse(t.get("usable").asBoolean(), t.toPrettyString());
         for (String permission : new String[] {"ingestion:credentials", "ingestion:candidates.create"}) {
@@ -148,5 +150,8 @@ class CheckNotGreenhouseTest {
                     + "API at " + plainUrl), row.toPrettyString());
         }
         assertTrue(CheckCommandTest.fix(t).contains("ingestion.base-url = " + plainUrl), CheckCommandTest.fix(t));
+        JsonNode board = CheckCommandTest.row(t, "job-board", "job-board:token");
+        assertEquals("unknown", board.get("status").asText(), board.toPrettyString());
+        assertTrue(board.get("detail").asText().contains("Job Board API at " + plainUrl), board.toPrettyString());
     }
 }
