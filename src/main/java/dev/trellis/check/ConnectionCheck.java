@@ -9,6 +9,8 @@ import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.GreenhouseRejection;
+import dev.trellis.greenhouse.GreenhouseShape;
 import dev.trellis.greenhouse.MissingPermission;
 import java.io.IOException;
 import java.net.URI;
@@ -185,6 +187,7 @@ public final class ConnectionCheck {
         final List<String> fixes = new ArrayList<>();
         final Set<String> missingScopes = new LinkedHashSet<>();
         boolean credentialsRefused;
+        boolean baseUrlFixed;
 
         Run(Tenant tenant) {
             this.tenant = tenant;
@@ -226,6 +229,14 @@ public final class ConnectionCheck {
                 }
                 add(1, "credentials", "client-credentials", null, Status.OK, "client id " + h.clientId()
                         + " and its secret accepted by " + h.tokenUrl(), everything);
+            } else if (notOAuth(t1)) {
+                String detail = notGreenhouse(h.tokenUrl().toString(), "POST (token request) answered "
+                        + answered(t1.status(), t1.text()));
+                add(1, "credentials", "client-credentials", null, Status.UNKNOWN, detail, everything);
+                blockAll(needs, Status.UNKNOWN, "not checked: no token (" + detail + ")");
+                fixes.add("Token URL: harvest.token-url = " + h.tokenUrl() + " in " + tenant.source() + " does not look "
+                        + "like Greenhouse's token endpoint. Greenhouse's is https://auth.greenhouse.io/token.");
+                return;
             } else {
                 Status s = refused(t1) ? Status.MISSING : Status.UNKNOWN;
                 credentialsRefused = s == Status.MISSING;
@@ -386,6 +397,36 @@ public final class ConnectionCheck {
                     && t.json() != null && "invalid_client".equals(t.json().path("error").asText());
         }
 
+        /** An answer that is neither a token nor an OAuth error: some other server is at the token URL. */
+        boolean notOAuth(Http t) {
+            return t.status() != 0 && t.status() != 429 && t.status() < 500
+                    && !GreenhouseShape.tokenAnswer(t.status(), t.json());
+        }
+
+        /** The row detail for an answer that is not Greenhouse's. */
+        String notGreenhouse(String url, String what) {
+            return "this does not look like Greenhouse's Harvest API at " + url + ": " + what;
+        }
+
+        /** A probe answered by something that is not Greenhouse's Harvest API; the fix names harvest.base-url once. */
+        Probe notHarvest(String request, int status, String body) {
+            Tenant.Harvest h = tenant.harvest().orElseThrow();
+            if (!baseUrlFixed) {
+                baseUrlFixed = true;
+                fixes.add("Harvest base URL: harvest.base-url = " + h.baseUrl() + " in " + tenant.source() + " does "
+                        + "not look like Greenhouse's Harvest API (" + request + " answered " + answered(status, body)
+                        + "). Greenhouse's is https://harvest.greenhouse.io, without /v3 (Trellis adds the path).");
+            }
+            return new Probe(Status.UNKNOWN, notGreenhouse(h.baseUrl().toString(), request + " answered "
+                    + answered(status, body) + ", not an answer of Greenhouse's"), null, false);
+        }
+
+        String answered(int status, String body) {
+            String t = body == null ? "" : body.strip();
+            t = t.length() > 120 ? t.substring(0, 120) + "..." : t;
+            return "HTTP " + status + (t.isEmpty() ? "" : " " + t);
+        }
+
         String tokenProblem(Http t, Tenant.Harvest h, Long sub) {
             if (t.status() == 0) {
                 return "the token endpoint " + h.tokenUrl() + " did not answer (" + t.error() + ")";
@@ -411,12 +452,21 @@ public final class ConnectionCheck {
             String path = "/v3/" + resource + "?per_page=1" + (filter == null ? "&fields=id" : "&" + filter);
             try {
                 GreenhouseGateway.Answer a = gateway.get(tenant, h.userId(), path);
+                if (!GreenhouseShape.listPage(a.body())) {
+                    return notHarvest("GET " + path, a.status(), a.text());
+                }
                 return new Probe(Status.OK, "GET " + path + " answered " + a.status(), a.body(), false);
             } catch (MissingPermission e) {
                 String said = said(e);
                 boolean rule = said.toLowerCase().contains("site admin");
                 return new Probe(rule ? Status.BLOCKED : Status.MISSING, "GET /v3/" + resource + " refused (403): "
                         + said, null, rule);
+            } catch (GreenhouseRejection e) {
+                if (e.status() == 404) {
+                    // every list of the check exists in Greenhouse: a 404 means there is no Harvest API here
+                    return notHarvest("GET " + path, e.status(), e.body());
+                }
+                return new Probe(Status.UNKNOWN, "GET /v3/" + resource + " failed: " + e.getMessage(), null, false);
             } catch (GreenhouseException e) {
                 return new Probe(Status.UNKNOWN, "GET /v3/" + resource + " failed: " + e.getMessage(), null, false);
             } catch (RuntimeException e) {
@@ -450,13 +500,18 @@ public final class ConnectionCheck {
             try {
                 GreenhouseGateway.Answer a = gateway.send(tenant, h.userId(), method, path,
                         method.equals("DELETE") ? null : JsonNodeFactory.instance.objectNode());
-                return new Probe(Status.OK, request + " answered " + a.status(), null, false);
+                // Greenhouse refuses an empty body and record 0: whatever took them is not Greenhouse
+                return notHarvest(request, a.status(), a.text());
             } catch (MissingPermission e) {
                 return new Probe(Status.MISSING, request + " refused (403): " + said(e), null, false);
             } catch (GreenhouseException e) {
-                if (e.status() == 422 || e.status() == 404 || e.status() == 400) {
-                    return new Probe(Status.OK, request + " passed the permission check and was refused as invalid ("
+                if (GreenhouseShape.refusedByEndpoint(e)) {
+                    return new Probe(Status.OK, request + " passed the permission check and was refused by Greenhouse "
+                            + (e.status() == 404 ? "for a record that does not exist" : "as invalid") + " ("
                             + e.status() + "), so nothing was written", null, false);
+                }
+                if (e instanceof GreenhouseRejection r && e.status() >= 400 && e.status() < 500 && e.status() != 401) {
+                    return notHarvest(request, e.status(), r.body());
                 }
                 return new Probe(Status.UNKNOWN, request + " failed: " + e.getMessage(), null, false);
             } catch (RuntimeException e) {
@@ -511,11 +566,23 @@ public final class ConnectionCheck {
                 }
                 return;
             }
+            if (!GreenhouseShape.partnerUser(me.json())) {
+                String detail = "this does not look like Greenhouse's Candidate Ingestion API at " + in.baseUrl()
+                        + ": GET current_user answered " + Run.this.answered(me.status(), me.text());
+                for (Feature.Need n : needs) {
+                    add(4, Feature.INGESTION.id(), n.permission(), null, Status.UNKNOWN, detail, n.impact());
+                }
+                fixes.add("Candidate Ingestion: ingestion.base-url = " + in.baseUrl() + " in " + tenant.source()
+                        + " does not look like Greenhouse's Candidate Ingestion API. Greenhouse's is "
+                        + "https://api.greenhouse.io, without /v1/partner (Trellis adds the path).");
+                return;
+            }
             add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, Status.OK, "API key accepted; acting as "
                     + in.userEmail() + " (user " + me.json().path("id").asText("?") + ")", needs.get(0).impact());
             // a POST that fails validation (no names, no external_id) before anything is created
             Http create = partner(in, "POST", base + "candidates");
-            Status cs = create.status() == 400 || create.status() == 422 ? Status.OK
+            // only Candidate Ingestion's own refusal proves it, not any 400 or 422
+            Status cs = GreenhouseShape.partnerValidationError(create.status(), create.json()) ? Status.OK
                     : create.status() == 401 || create.status() == 403 ? Status.MISSING : Status.UNKNOWN;
             add(4, Feature.INGESTION.id(), needs.get(1).permission(), null, cs, cs == Status.OK
                     ? "POST candidates {} was refused as invalid (" + create.status() + "), so the user may create "
@@ -534,8 +601,9 @@ public final class ConnectionCheck {
         }
 
         void addPartner(Feature.Need need, Http h, String what) {
-            Status s = h.status() == 200 ? Status.OK : h.status() == 401 || h.status() == 403 ? Status.MISSING
-                    : Status.UNKNOWN;
+            // both reads answer arrays (§6.4); anything else at 200 is not Greenhouse's answer
+            Status s = h.status() == 200 && h.json() != null && h.json().isArray() ? Status.OK
+                    : h.status() == 401 || h.status() == 403 ? Status.MISSING : Status.UNKNOWN;
             add(4, Feature.INGESTION.id(), need.permission(), null, s, what + " answered " + (h.status() == 0
                     ? "nothing (" + h.error() + ")" : h.status() + (s == Status.OK ? "" : ": " + h.said())),
                     need.impact());
@@ -558,7 +626,13 @@ public final class ConnectionCheck {
             Feature.Need need = Feature.JOB_BOARD.needs().get(0);
             String url = board.baseUrl() + "/v1/boards/" + URLEncoder.encode(board.boardToken(), StandardCharsets.UTF_8);
             Http b = call(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json").GET());
-            if (b.status() == 200) {
+            if (b.status() == 200 && !GreenhouseShape.board(b.json())) {
+                add(4, Feature.JOB_BOARD.id(), need.permission(), null, Status.UNKNOWN, "this does not look like "
+                        + "Greenhouse's Job Board API at " + board.baseUrl() + ": GET board answered "
+                        + answered(b.status(), b.text()), need.impact());
+                fixes.add("Job Board: job-board.base-url = " + board.baseUrl() + " in " + tenant.source() + " does "
+                        + "not look like Greenhouse's Job Board API. Greenhouse's is https://boards-api.greenhouse.io.");
+            } else if (b.status() == 200) {
                 add(4, Feature.JOB_BOARD.id(), need.permission(), null, Status.OK, "board '" + board.boardToken()
                         + "' found" + (b.json() != null && b.json().hasNonNull("name") ? ": " + b.json().get("name")
                         .asText() : ""), need.impact());

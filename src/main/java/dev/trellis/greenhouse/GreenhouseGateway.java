@@ -245,14 +245,14 @@ public final class GreenhouseGateway {
                             + "Admin, which v3 list endpoints require"
                     : "the credential lacks scope " + scope;
             return new MissingPermission(scope, endpoint + " for tenant " + tenant.id() + " was refused (403): "
-                    + rule + ". Greenhouse said: " + said);
+                    + rule + ". Greenhouse said: " + said, body);
         }
         if (status == 401) {
             return new GreenhouseRejection(401, endpoint + " for tenant " + tenant.id() + " refused a freshly minted "
-                    + "token (401): check the credential in " + tenant.source() + ". Greenhouse said: " + said);
+                    + "token (401): check the credential in " + tenant.source() + ". Greenhouse said: " + said, body);
         }
         return new GreenhouseRejection(status, endpoint + " for tenant " + tenant.id() + " was rejected (" + status
-                + "). Greenhouse said: " + said);
+                + "). Greenhouse said: " + said, body);
     }
 
     /** The v3 scope a request needs: harvest:{resource}:{list|create|update|destroy}. */

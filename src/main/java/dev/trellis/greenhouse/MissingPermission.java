@@ -4,8 +4,8 @@ package dev.trellis.greenhouse;
 public final class MissingPermission extends GreenhouseRejection {
     private final String scope;
 
-    public MissingPermission(String scope, String message) {
-        super(403, message);
+    public MissingPermission(String scope, String message, String body) {
+        super(403, message, body);
         this.scope = scope;
     }
 

@@ -13,24 +13,35 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * OAuth2 client-credentials tokens, one per (tenant, sub). A token is renewed a minute before it expires, by one
- * caller only: the others wait for it instead of minting their own.
+ * OAuth2 client-credentials tokens, one per (tenant, sub). A token is renewed shortly before it expires (a tenth of
+ * its lifetime, at most a minute, at least a second), by one caller only: the others wait for it instead of minting
+ * their own. The lifetime comes from {@code expires_in}, or from {@code expires_at} minus the answer's {@code Date}
+ * (both on Greenhouse's clock), and is counted on our clock from the moment the request was sent, so a clock skew
+ * between us and Greenhouse does not matter.
  */
 public final class TokenCache {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration EARLY = Duration.ofSeconds(60);
+    private static final Duration MAX_MARGIN = Duration.ofSeconds(60);
+    private static final Duration MIN_MARGIN = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    private static final DateTimeFormatter COMPACT_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]xx");
 
     private record Key(String tenant, long sub) {
     }
 
-    private record Token(String value, Instant expiresAt) {
+    /** A token and the instant (on our clock) from which it is renewed instead of used. */
+    private record Token(String value, Instant renewAt) {
     }
 
     private final HttpClient http;
@@ -75,7 +86,49 @@ public final class TokenCache {
     }
 
     private boolean fresh(Token token) {
-        return token != null && clock.instant().plus(EARLY).isBefore(token.expiresAt());
+        return token != null && clock.instant().isBefore(token.renewAt());
+    }
+
+    /** How long before its end a token of this lifetime is renewed: 10 %, within 1..60 s, at most half of it. */
+    static Duration margin(Duration lifetime) {
+        Duration tenth = lifetime.dividedBy(10);
+        Duration margin = tenth.compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : tenth.compareTo(MIN_MARGIN) < 0 ? MIN_MARGIN
+                : tenth;
+        Duration half = lifetime.dividedBy(2);
+        return margin.compareTo(half) > 0 ? half : margin;
+    }
+
+    /**
+     * The token's lifetime as Greenhouse counts it: {@code expires_in}, else {@code expires_at} minus the answer's
+     * {@code Date} (their clock against their clock), else {@code expires_at} against ours (no Date), else an hour.
+     */
+    static Duration lifetime(JsonNode answer, Optional<String> date, Instant sentAt) {
+        if (answer.hasNonNull("expires_in")) {
+            return Duration.ofSeconds(answer.get("expires_in").asLong());
+        }
+        if (answer.hasNonNull("expires_at")) {
+            Instant expiresAt = instant(answer.get("expires_at").asText());
+            Optional<Instant> serverNow = date.map(d -> {
+                try {
+                    return ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            });
+            // Date has whole seconds: the server's now may be up to a second later than it says
+            return serverNow.map(now -> Duration.between(now, expiresAt).minusSeconds(1))
+                    .orElseGet(() -> Duration.between(sentAt, expiresAt));
+        }
+        return DEFAULT_LIFETIME;
+    }
+
+    /** ISO-8601 with an offset, written +01:00 or +0100 (clients of v3 parse %Y-%m-%dT%H:%M:%S%z, §5.2). */
+    private static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text, COMPACT_OFFSET).toInstant();
+        }
     }
 
     private Token mint(Tenant tenant, long sub) throws InterruptedException {
@@ -93,6 +146,7 @@ public final class TokenCache {
                 .build();
         for (int attempt = 1; ; attempt++) {
             HttpResponse<String> response;
+            Instant sentAt = clock.instant();
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
@@ -120,26 +174,22 @@ public final class TokenCache {
                         + tenant.id() + " answered HTTP " + status);
             }
             onMint.accept(tenant.id());
-            return parse(tenant, response.body());
+            return parse(tenant, response.body(), response.headers().firstValue("Date"), sentAt);
         }
     }
 
-    private Token parse(Tenant tenant, String body) {
+    private Token parse(Tenant tenant, String body, Optional<String> date, Instant sentAt) {
         try {
             JsonNode json = JSON.readTree(body);
             String value = json.path("access_token").asText(null);
             if (value == null || value.isEmpty()) {
                 throw new IOException("no access_token");
             }
-            Instant expires;
-            if (json.hasNonNull("expires_in")) {
-                expires = clock.instant().plusSeconds(json.get("expires_in").asLong());
-            } else if (json.hasNonNull("expires_at")) {
-                expires = OffsetDateTime.parse(json.get("expires_at").asText()).toInstant();
-            } else {
-                expires = clock.instant().plus(Duration.ofHours(1));
+            Duration lifetime = lifetime(json, date, sentAt);
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IOException("the token expires before it was issued (lifetime " + lifetime + ")");
             }
-            return new Token(value, expires);
+            return new Token(value, sentAt.plus(lifetime).minus(margin(lifetime)));
         } catch (IOException | RuntimeException e) {
             throw new GreenhouseException(200, true, "Token endpoint of tenant " + tenant.id()
                     + " answered something that is not a token: " + e.getMessage());

@@ -39,7 +39,9 @@ record DateWindow(long from, long to) {
 
     private static ApiException bad(String param, String value) {
         return ApiException.harvest(422, "Invalid query params: " + param
-                + " (expected gte|, lte|, gt| or lt| followed by an ISO-8601 timestamp, e.g. gte|2024-01-01T00:00:00Z)");
+                + " (expected gte|, lte|, gt| or lt| followed by an ISO-8601 timestamp, e.g. gte|2024-01-01T00:00:00Z"
+                // a raw + in a query string reads as a space (as Rails reads it)
+                + (value.contains(" ") ? "; a + in a query string is a space: send an offset's + as %2B" : "") + ")");
     }
 
     boolean contains(long t) {

@@ -203,7 +203,8 @@ final class HarvestWrites {
         long appId = requiredId(body, "application_id");
         ObjectNode app = org.get(Resource.APPLICATIONS, appId);
         if (app == null) {
-            throw invalid("application_id", appId + " does not exist");
+            // a missing record is Greenhouse's 404 naming it (§5.6, §2.6), not a validation error
+            throw notFound("Application " + appId + " not found (application_id)");
         }
         String external = requiredText(body, "external_event_id");
         String starts = timestamp(body, "starts_at", true);
@@ -241,11 +242,15 @@ final class HarvestWrites {
         return Reply.json(201, created);
     }
 
+    private static ApiException notFound(String what) {
+        return ApiException.of(404, Json.object().put("message", "Resource not found")
+                .set("errors", Json.array().add(what)));
+    }
+
     private ObjectNode existingInterview(long id) {
         ObjectNode i = org.get(Resource.INTERVIEWS, id);
         if (i == null) {
-            throw ApiException.of(404, Json.object().put("message", "Resource not found")
-                    .set("errors", Json.array().add("Interview " + id + " not found")));
+            throw notFound("Interview " + id + " not found");
         }
         return i;
     }

@@ -80,8 +80,8 @@ public final class Sandbox implements AutoCloseable {
         handlers.put(SandboxServer.Area.PARTNER, new IngestionHandler(org, changes, partnerKey, boardToken));
         handlers.put(SandboxServer.Area.BOARD, new JobBoardHandler(org, changes, boardToken, boardKey));
         handlers.put(SandboxServer.Area.CONTROL, new ControlHandler(this));
-        this.server = new SandboxServer(settings.host(), settings.port(), settings.threads(), faults, harvestWindow,
-                handlers);
+        this.server = new SandboxServer(settings.host(), settings.port(), settings.threads(), clock, faults,
+                harvestWindow, handlers);
         server.start();
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
         if (host.equals("0.0.0.0")) {

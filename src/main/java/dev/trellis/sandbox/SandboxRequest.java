@@ -1,31 +1,41 @@
 package dev.trellis.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One incoming request, read up front: method, path, decoded query parameters, headers, body. */
+/**
+ * One incoming request, read up front: method, path, decoded query parameters, headers, body. The target is split
+ * as received (no URI parsing): a query string may hold what Greenhouse takes raw, such as {@code |}.
+ */
 final class SandboxRequest {
     final String method;
     final String path;
     final String rawQuery;
     final Map<String, String> query;
     final byte[] body;
-    private final HttpExchange exchange;
+    private final Http11Server.Exchange exchange;
 
-    SandboxRequest(HttpExchange exchange) throws IOException {
+    SandboxRequest(Http11Server.Exchange exchange) {
         this.exchange = exchange;
-        this.method = exchange.getRequestMethod();
-        this.path = exchange.getRequestURI().getRawPath();
-        this.rawQuery = exchange.getRequestURI().getRawQuery();
-        try (InputStream in = exchange.getRequestBody()) {
-            this.body = in.readAllBytes();
+        this.method = exchange.method;
+        String target = exchange.target;
+        // absolute form (through a proxy): keep the path and query only
+        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+            int slash = target.indexOf('/', target.indexOf("//") + 2);
+            target = slash < 0 ? "/" : target.substring(slash);
         }
+        int hash = target.indexOf('#');
+        if (hash >= 0) {
+            target = target.substring(0, hash);
+        }
+        int q = target.indexOf('?');
+        this.path = q < 0 ? target : target.substring(0, q);
+        this.rawQuery = q < 0 ? null : target.substring(q + 1);
+        this.body = exchange.body;
         this.query = parseQuery(rawQuery);
     }
 
@@ -51,14 +61,14 @@ final class SandboxRequest {
     }
 
     String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        return exchange.header(name);
     }
 
     /** scheme://host[:port] as the client addressed us, for links in answers. */
     String origin() {
         String host = header("Host");
         if (host == null) {
-            var a = exchange.getLocalAddress();
+            var a = exchange.localAddress();
             host = a.getHostString() + ":" + a.getPort();
         }
         return "http://" + host;

@@ -1,17 +1,11 @@
 package dev.trellis.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,35 +20,20 @@ final class SandboxServer {
     private static final Pattern NUMBER = Pattern.compile("/\\d+(?=/|$)");
     private static final Pattern BOARD = Pattern.compile("^/v1/boards/[^/]+");
 
-    static {
-        // headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms per answer
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     enum Area { TOKEN, HARVEST, PARTNER, BOARD, CONTROL, UNKNOWN }
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final Http11Server server;
     private final Faults faults;
     private final RateWindow harvestWindow;
     private final Map<Area, Handler> handlers;
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
-    SandboxServer(String host, int port, int threads, Faults faults, RateWindow harvestWindow,
+    SandboxServer(String host, int port, int threads, Clock clock, Faults faults, RateWindow harvestWindow,
             Map<Area, Handler> handlers) throws IOException {
         this.faults = faults;
         this.harvestWindow = harvestWindow;
         this.handlers = handlers;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sandbox-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(pool);
-        server.createContext("/", this::exchange);
+        this.server = new Http11Server(host, port, threads, clock, this::exchange);
     }
 
     void start() {
@@ -62,17 +41,11 @@ final class SandboxServer {
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     void stop() {
-        server.stop(0);
-        pool.shutdownNow();
-        try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.stop();
     }
 
     static Area area(String path) {
@@ -111,7 +84,7 @@ final class SandboxServer {
         counters.computeIfAbsent(req.method + " " + path + " " + outcome, k -> new LongAdder()).increment();
     }
 
-    private void exchange(HttpExchange ex) {
+    private void exchange(Http11Server.Exchange ex) throws InterruptedException {
         try {
             SandboxRequest req;
             try {
@@ -137,8 +110,7 @@ final class SandboxServer {
                     if (hang > 0) {
                         Thread.sleep(hang);
                     }
-                    // no headers sent: closing the exchange closes the connection without an answer
-                    ex.close();
+                    // no answer sent: the connection closes without one
                     return;
                 }
             }
@@ -146,12 +118,9 @@ final class SandboxServer {
                     && faults.takeTruncation();
             count(req, reply.status() + (truncate ? " truncated" : ""));
             send(ex, reply, truncate);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ex.close();
         } catch (IOException | RuntimeException e) {
+            // unanswered: the connection closes
             LOG.debug("sandbox exchange failed", e);
-            ex.close();
         }
     }
 
@@ -188,24 +157,7 @@ final class SandboxServer {
         }
     }
 
-    private static void send(HttpExchange ex, Reply reply, boolean truncate) throws IOException {
-        reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        byte[] body = reply.body();
-        if (body.length == 0) {
-            ex.sendResponseHeaders(reply.status(), -1);
-            ex.close();
-            return;
-        }
-        ex.sendResponseHeaders(reply.status(), body.length);
-        OutputStream out = ex.getResponseBody();
-        if (truncate) {
-            out.write(body, 0, body.length / 2);
-            out.flush();
-            // closing short of Content-Length makes the server drop the connection: a truncated body
-            ex.close();
-            return;
-        }
-        out.write(body);
-        out.close();
+    private static void send(Http11Server.Exchange ex, Reply reply, boolean truncate) throws IOException {
+        ex.send(reply.status(), reply.headers(), reply.body(), truncate);
     }
 }

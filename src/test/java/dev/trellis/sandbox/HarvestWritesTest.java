@@ -119,7 +119,7 @@ class HarvestWritesTest {
         SandboxHttp.Answer noApp = http.json("POST", token, "/v3/interviews",
                 interview(",\"external_event_id\":\"e1\"").replace("\"application_id\":" + application,
                         "\"application_id\":42"));
-        assertEquals(422, noApp.status());
+        assertEquals(404, noApp.status(), "a missing record, not a validation error");
         assertTrue(noApp.body().contains("application_id"));
     }
 
@@ -175,5 +175,21 @@ class HarvestWritesTest {
         SandboxHttp.Answer forbidden = http.json("DELETE", http.token(noDestroy, recruiter), "/v3/interviews/1", null);
         assertEquals(403, forbidden.status());
         assertTrue(forbidden.body().contains(Scopes.INTERVIEWS_DESTROY));
+    }
+
+    @Test
+    void missingParentsAnswerAsTheReferenceSays() {
+        // an interview for an application that does not exist: Greenhouse's 404 naming the record (§5.6)
+        long none = 199_999_999L;
+        SandboxHttp.Answer interview = http.json("POST", token, "/v3/interviews", "{\"application_id\":" + none
+                + ",\"external_event_id\":\"ev-missing\",\"starts_at\":\"2026-12-01T10:00:00Z\","
+                + "\"ends_at\":\"2026-12-01T11:00:00Z\"}");
+        assertEquals(404, interview.status(), interview.body());
+        assertEquals("Resource not found", interview.json().get("message").asText());
+        assertTrue(interview.json().get("errors").get(0).asText().contains("Application " + none), interview.body());
+        // a note or e-mail for a candidate that does not exist is taken: §5.10 reports Greenhouse does not check it
+        SandboxHttp.Answer note = http.json("POST", token, "/v3/notes", "{\"candidate_id\":" + none
+                + ",\"note_type\":\"NOTE\",\"visibility\":\"private\",\"body\":\"x\"}");
+        assertEquals(201, note.status(), note.body());
     }
 }
