@@ -3,7 +3,7 @@ package dev.trellis.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.config.SecretMasker;
-import dev.trellis.hub.HubHeaders;
+import dev.trellis.route.HubHeaders;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.camel.Exchange;

@@ -3,8 +3,8 @@ package dev.trellis.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.config.SecretMasker;
-import dev.trellis.hub.HubHeaders;
-import dev.trellis.hub.RouteInvoker;
+import dev.trellis.route.HubHeaders;
+import dev.trellis.route.RouteInvoker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 

@@ -3,6 +3,7 @@ package dev.trellis.hub;
 import dev.trellis.config.Settings;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.greenhouse.GreenhouseRejection;
+import dev.trellis.route.HubHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;

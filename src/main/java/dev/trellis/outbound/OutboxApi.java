@@ -7,7 +7,7 @@ import dev.trellis.api.ApiException;
 import dev.trellis.api.BadField;
 import dev.trellis.api.JsonBody;
 import dev.trellis.api.JsonResponse;
-import dev.trellis.hub.HubHeaders;
+import dev.trellis.route.HubHeaders;
 import java.util.Map;
 import org.apache.camel.Exchange;
 

@@ -3,7 +3,7 @@ package dev.trellis.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.deadletter.DeadLetterRoutes;
-import dev.trellis.hub.HubHeaders;
+import dev.trellis.route.HubHeaders;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;

@@ -1,7 +1,7 @@
 package dev.trellis.sync;
 
-import dev.trellis.hub.HubHeaders;
-import dev.trellis.hub.RouteInvoker;
+import dev.trellis.route.HubHeaders;
+import dev.trellis.route.RouteInvoker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

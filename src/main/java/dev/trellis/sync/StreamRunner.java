@@ -3,7 +3,7 @@ package dev.trellis.sync;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
-import dev.trellis.hub.HubHeaders;
+import dev.trellis.route.HubHeaders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

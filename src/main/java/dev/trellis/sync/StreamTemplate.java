@@ -1,6 +1,6 @@
 package dev.trellis.sync;
 
-import dev.trellis.hub.HubHeaders;
+import dev.trellis.route.HubHeaders;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.RouteTemplateContext;

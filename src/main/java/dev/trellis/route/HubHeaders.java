@@ -1,4 +1,4 @@
-package dev.trellis.hub;
+package dev.trellis.route;
 
 /** Message headers and exchange properties that mean something across all of Trellis's routes. */
 public final class HubHeaders {

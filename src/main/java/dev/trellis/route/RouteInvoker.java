@@ -1,4 +1,4 @@
-package dev.trellis.hub;
+package dev.trellis.route;
 
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
