@@ -601,7 +601,8 @@ public final class ConnectionCheck {
         }
 
         void addPartner(Feature.Need need, Http h, String what) {
-            // both reads answer arrays (§6.4); anything else at 200 is not Greenhouse's answer
+            // both reads answer arrays (docs/greenhouse.md#ingestion-endpoints); anything else at 200 is not
+            // Greenhouse's answer
             Status s = h.status() == 200 && h.json() != null && h.json().isArray() ? Status.OK
                     : h.status() == 401 || h.status() == 403 ? Status.MISSING : Status.UNKNOWN;
             add(4, Feature.INGESTION.id(), need.permission(), null, s, what + " answered " + (h.status() == 0

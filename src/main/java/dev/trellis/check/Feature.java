@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * What Trellis does for a tenant, and the permissions each thing needs: the one table the check, the pauses and the
- * fix text are read from. A permission is a Harvest v3 scope (§5.2) with the old Harvest permission name that
- * vendors' setup guides still use (§3, §5.8), or a non-Harvest requirement (Candidate Ingestion, Job Board,
- * webhooks).
+ * fix text are read from. A permission is a Harvest v3 scope (docs/greenhouse.md#scopes) with the old Harvest
+ * permission name that vendors' setup guides still use (same section), or a non-Harvest requirement (Candidate
+ * Ingestion, Job Board, webhooks).
  */
 public enum Feature {
     /** One per stream route (sync:&lt;stream&gt;); its permission is the list scope of the stream's resource. */
@@ -67,7 +67,7 @@ public enum Feature {
     /**
      * Old Harvest permission names of the v3 list scopes the streams read (a stream of a resource not named here is
      * shown as "GET: List &lt;Resource&gt;"). Hiring team, openings: part of the job in v1; stage history and notes:
-     * the activity feed (§5.8).
+     * the activity feed (docs/greenhouse.md#scopes).
      */
     static final Map<String, String> LIST_NAMES = Map.ofEntries(
             Map.entry("applications", "GET: List Applications"),

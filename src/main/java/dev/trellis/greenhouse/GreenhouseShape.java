@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * What Greenhouse's own answers look like (reference §5.6, §2.6, §6.3), so that an answer from some other server at
+ * What Greenhouse's own answers look like (docs/greenhouse.md#errors), so that an answer from some other server at
  * a misconfigured URL is never taken for Greenhouse's: a Harvest list is a bare JSON array; a refusal from an
  * endpoint is {@code {"errors": [...]}} (strings, or objects with a {@code message}); a missing record is 404
  * {@code {"message": "Resource not found", "errors": [...]}}, whereas an unknown route has no {@code errors}; the
@@ -52,7 +52,10 @@ public final class GreenhouseShape {
         return validationError(e.status(), body) || missingRecord(e.status(), body);
     }
 
-    /** Candidate Ingestion's refusal of an invalid body (400 or 422 with its {@code errors}, §6.3). */
+    /**
+     * Candidate Ingestion's refusal of an invalid body (400 or 422 with its {@code errors}, see
+     * docs/greenhouse.md#ingestion-endpoints).
+     */
     public static boolean partnerValidationError(int status, JsonNode body) {
         return (status == 400 || status == 422) && errors(body);
     }
@@ -62,7 +65,7 @@ public final class GreenhouseShape {
         return body != null && body.isObject() && body.hasNonNull("id");
     }
 
-    /** The Job Board API's board: an object with its {@code name} (§7). */
+    /** The Job Board API's board: an object with its {@code name} (docs/greenhouse.md#job-board). */
     public static boolean board(JsonNode body) {
         return body != null && body.isObject() && body.has("name");
     }

@@ -122,7 +122,10 @@ public final class TokenCache {
         return DEFAULT_LIFETIME;
     }
 
-    /** ISO-8601 with an offset, written +01:00 or +0100 (clients of v3 parse %Y-%m-%dT%H:%M:%S%z, §5.2). */
+    /**
+     * ISO-8601 with an offset, written +01:00 or +0100 (clients of v3 parse %Y-%m-%dT%H:%M:%S%z,
+     * docs/greenhouse.md#oauth-token).
+     */
     private static Instant instant(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();

@@ -515,7 +515,10 @@ public final class IngestionService {
         return new Synced(seen.size(), changes, gone);
     }
 
-    /** Why Candidate Ingestion no longer shows a candidate: asks Harvest when the tenant has it (§6.4). */
+    /**
+     * Why Candidate Ingestion no longer shows a candidate: asks Harvest when the tenant has it
+     * (docs/greenhouse.md#ingestion-status).
+     */
     String reason(Tenant tenant, long candidateId) throws InterruptedException {
         if (harvest != null && tenant.harvest().isPresent()) {
             try {
@@ -595,7 +598,7 @@ public final class IngestionService {
         }
     }
 
-    /** The board escapes its HTML content (§7); the partner gets the HTML back. */
+    /** The board escapes its HTML content (docs/greenhouse.md#job-board); the partner gets the HTML back. */
     static String unescape(String html) {
         return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
                 .replace("&amp;", "&");

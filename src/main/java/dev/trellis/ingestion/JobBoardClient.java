@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The public Job Board API (§7): GETs without credentials, through the gateway's request loop (retries, metrics) with
- * a window of their own (key {@code <tenant>/job-board}): the board's GETs are public and described as not rate
- * limited (§7, UNCONFIRMED), and an import reads three lists, so the budget never holds them up.
+ * The public Job Board API (docs/greenhouse.md#job-board): GETs without credentials, through the gateway's request loop
+ * (retries, metrics) with a window of their own (key {@code <tenant>/job-board}): the board's GETs are public and
+ * described as not rate limited (docs/greenhouse.md#job-board, UNCONFIRMED), and an import reads three lists, so the
+ * budget never holds them up.
  */
 public final class JobBoardClient {
     private final GreenhouseGateway gateway;

@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Candidate Ingestion API (§6): HTTP Basic with the tenant's partner key (empty password) and
- * {@code On-Behalf-Of: <ingestion.user-email>} on every request. Each request takes a permit from the tenant's
- * ingestion budget (key {@code <tenant>/ingestion}: the partner key is a credential of its own, and §6 documents no
- * limit shared with Harvest). GETs are retried on 429, 5xx, timeouts and unreadable bodies; the POST only when it
- * surely did not arrive, and otherwise raises {@link AmbiguousWrite}. Refusals name the cause and the fix.
+ * The Candidate Ingestion API (docs/greenhouse.md#ingestion-auth): HTTP Basic with the tenant's partner key (empty
+ * password) and {@code On-Behalf-Of: <ingestion.user-email>} on every request. Each request takes a permit from the
+ * tenant's ingestion budget (key {@code <tenant>/ingestion}: the partner key is a credential of its own, and Greenhouse
+ * documents no limit shared with Harvest). GETs are retried on 429, 5xx, timeouts and unreadable bodies; the POST only
+ * when it surely did not arrive, and otherwise raises {@link AmbiguousWrite}. Refusals name the cause and the fix.
  */
 public final class PartnerClient implements PartnerWrites {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerClient.class);

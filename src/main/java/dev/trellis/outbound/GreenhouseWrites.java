@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The one place where an outbox payload becomes a Harvest v3 request (reference §5.10; where it is UNCONFIRMED,
- * the sandbox's field names, which follow it): notes and e-mails are {@code POST /v3/notes} with {@code note_type}
- * NOTE or EMAIL, interviews {@code POST}, {@code PATCH} and {@code DELETE /v3/interviews}.
+ * The one place where an outbox payload becomes a Harvest v3 request (docs/greenhouse.md#writes; where it is
+ * UNCONFIRMED, the sandbox's field names, which follow it): notes and e-mails are {@code POST /v3/notes} with
+ * {@code note_type} NOTE or EMAIL, interviews {@code POST}, {@code PATCH} and {@code DELETE /v3/interviews}.
  */
 public final class GreenhouseWrites {
     /** A write: method, path under the Harvest base URL, JSON body (null for DELETE). */
@@ -35,7 +35,8 @@ public final class GreenhouseWrites {
                 yield new Request("PATCH", "/v3/interviews/" + interviewId, body);
             }
             case interview_delete -> new Request("DELETE", "/v3/interviews/" + interviewId, null);
-            // Candidate Ingestion (§6.3): the payload is the POST body; several items go as one array
+            // Candidate Ingestion (docs/greenhouse.md#ingestion-endpoints): the payload is the POST body; several items
+            // go as one array
             case ingest_candidate -> new Request("POST", "/v1/partner/candidates", payload.deepCopy());
         };
     }
@@ -46,7 +47,7 @@ public final class GreenhouseWrites {
         if (p.hasNonNull("application_id")) {
             body.put("application_id", p.get("application_id").asLong());
         }
-        // upper case only, although Greenhouse's own message lists them in lower case (§5.10)
+        // upper case only, although Greenhouse's own message lists them in lower case (docs/greenhouse.md#writes)
         body.put("note_type", kind == Kind.email ? "EMAIL" : "NOTE");
         body.put("visibility", p.get("visibility").asText());
         if (kind == Kind.email) {

@@ -26,9 +26,12 @@ import java.util.regex.Pattern;
 public final class ItemValidator {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>(),;:\"]+@[^@\\s<>(),;:\"]+\\.[^@\\s<>(),;:\".]+");
     private static final Pattern REF = Pattern.compile("[1-9][0-9]{0,18}|outbox-[1-9][0-9]{0,18}");
-    /** Greenhouse's write values (§5.10); the read values are *_visible. */
+    /** Greenhouse's write values (docs/greenhouse.md#writes); the read values are *_visible. */
     public static final List<String> VISIBILITIES = List.of("admin_only", "private", "public");
-    /** Greenhouse's own default on create (§5.10), so an item without one is as private as a Greenhouse note. */
+    /**
+     * Greenhouse's own default on create (docs/greenhouse.md#writes), so an item without one is as private as a
+     * Greenhouse note.
+     */
     public static final String DEFAULT_VISIBILITY = "admin_only";
 
     private static final Map<Kind, Set<String>> FIELDS = Map.of(
@@ -39,7 +42,7 @@ public final class ItemValidator {
             Kind.interview_update, Set.of("interview", "external_event_id", "starts_at", "ends_at", "location",
                     "video_conferencing_url", "interviewers"),
             Kind.interview_delete, Set.of("interview"),
-            // POST /v1/partner/candidates (§6.3)
+            // POST /v1/partner/candidates (docs/greenhouse.md#ingestion-endpoints)
             Kind.ingest_candidate, Set.of("prospect", "job_id", "first_name", "last_name", "external_id", "company",
                     "title", "resume", "phone_numbers", "emails", "addresses", "social_media", "websites", "referrer",
                     "notes", "prospect_pool_id", "prospect_pool_stage_id", "prospect_owner_email"));
@@ -150,7 +153,7 @@ public final class ItemValidator {
         if (prospectNode != null && !prospectNode.isNull() && !prospectNode.isBoolean()) {
             throw new InvalidItem("prospect", "must be true or false, not " + prospectNode);
         }
-        // Greenhouse's default is a prospect (§6.3)
+        // Greenhouse's default is a prospect (docs/greenhouse.md#ingestion-endpoints)
         boolean prospect = prospectNode == null || prospectNode.isNull() || prospectNode.asBoolean();
         out.put("prospect", prospect);
         Long job = id(p, "job_id", !prospect);

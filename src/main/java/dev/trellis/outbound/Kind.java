@@ -6,7 +6,10 @@ import java.util.Optional;
 /** What an outbox item asks Greenhouse to do; the names are those of the {@code outbox.kind} column. */
 public enum Kind {
     note, email, interview_create, interview_update, interview_delete,
-    /** A candidate or prospect for the Candidate Ingestion API (§6), sent by the tenant's partner key. */
+    /**
+     * A candidate or prospect for the Candidate Ingestion API (docs/greenhouse.md#candidate-ingestion), sent by the
+     * tenant's partner key.
+     */
     ingest_candidate;
 
     public static Optional<Kind> parse(String name) {

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The fields of a Job Board application, from JSON, form-urlencoded or multipart/form-data (§7). File parts become
- * {@code <name>_filename} and {@code <name>_size} entries.
+ * The fields of a Job Board application, from JSON, form-urlencoded or multipart/form-data
+ * (docs/greenhouse.md#job-board). File parts become {@code <name>_filename} and {@code <name>_size} entries.
  */
 final class ApplicationForm {
     private ApplicationForm() {

@@ -15,8 +15,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Opaque paging cursors (§5.3): URL-safe Base64 of an HMAC tag followed by the JSON of the resource, the original
- * filters, the page size, the last id answered and an expiry. A changed, foreign or expired cursor is a 422.
+ * Opaque paging cursors (docs/greenhouse.md#paging): URL-safe Base64 of an HMAC tag followed by the JSON of the
+ * resource, the original filters, the page size, the last id answered and an expiry. A changed, foreign or expired
+ * cursor is a 422.
  */
 final class CursorCodec {
     private static final int TAG_BYTES = 16;

@@ -4,8 +4,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * A date filter in the v3 pipe syntax (§5.4): {@code gte|T}, {@code lte|T}, {@code gt|T}, {@code lt|T}, or two of
- * them ({@code gte|T1|lte|T2}). Held as an inclusive millisecond range.
+ * A date filter in the v3 pipe syntax (docs/greenhouse.md#filters): {@code gte|T}, {@code lte|T}, {@code gt|T},
+ * {@code lt|T}, or two of them ({@code gte|T1|lte|T2}). Held as an inclusive millisecond range.
  */
 record DateWindow(long from, long to) {
 

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Harvest v3 under {@code /v3/} (§5): bearer token check (401), per-credential 30-second rate window with its headers
- * on every authenticated answer (429 + Retry-After), scopes (403 naming the scope), the Site Admin rule for list
- * reads, cursor paging, filters, and the writes of §5.10 (delegated to {@link HarvestWrites}).
+ * Harvest v3 under {@code /v3/} (docs/greenhouse.md#harvest-v3): bearer token check (401), per-credential 30-second
+ * rate window with its headers on every authenticated answer (429 + Retry-After), scopes (403 naming the scope), the
+ * Site Admin rule for list reads, cursor paging, filters, and the writes (docs/greenhouse.md#writes, delegated to
+ * {@link HarvestWrites}).
  */
 final class HarvestHandler implements Handler {
     private final TokenIssuer issuer;
@@ -82,7 +83,7 @@ final class HarvestHandler implements Handler {
                 return writes.deleteInterview(token, id(parts[1]));
             }
         }
-        // no /{collection}/{id} GETs in v3: single records are read with ?ids= (§5.7)
+        // no /{collection}/{id} GETs in v3: single records are read with ?ids= (docs/greenhouse.md#harvest-v3)
         return Reply.json(404, Json.object().put("message", "Resource not found"));
     }
 

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The v3 writes of §5.10: {@code POST /v3/notes}, {@code POST /v3/interviews}, {@code PATCH} and {@code DELETE
- * /v3/interviews/{id}}. The acting user is the token's {@code sub} (the integration service user without one).
- * Validation failures are 422 with a message that starts with the field name.
+ * The v3 writes (docs/greenhouse.md#writes): {@code POST /v3/notes}, {@code POST /v3/interviews}, {@code PATCH} and
+ * {@code DELETE /v3/interviews/{id}}. The acting user is the token's {@code sub} (the integration service user without
+ * one). Validation failures are 422 with a message that starts with the field name.
  */
 final class HarvestWrites {
     private static final Map<String, String> VISIBILITY = Map.of(
@@ -100,7 +100,7 @@ final class HarvestWrites {
         }
         String type = typeNode.asText();
         if (!List.of("NOTE", "EMAIL", "ACTIVITY").contains(type)) {
-            // Greenhouse lists the values in lower case yet accepts upper case only (§5.10)
+            // Greenhouse lists the values in lower case yet accepts upper case only (docs/greenhouse.md#writes)
             throw invalid("note_type", "is not included in the list: note, email, activity (send NOTE, EMAIL or ACTIVITY)");
         }
         String visibility = requiredText(body, "visibility");
@@ -203,7 +203,7 @@ final class HarvestWrites {
         long appId = requiredId(body, "application_id");
         ObjectNode app = org.get(Resource.APPLICATIONS, appId);
         if (app == null) {
-            // a missing record is Greenhouse's 404 naming it (§5.6, §2.6), not a validation error
+            // a missing record is Greenhouse's 404 naming it (docs/greenhouse.md#errors), not a validation error
             throw notFound("Application " + appId + " not found (application_id)");
         }
         String external = requiredText(body, "external_event_id");
@@ -278,7 +278,7 @@ final class HarvestWrites {
             }
         });
         if (panel != null) {
-            // the panel is replaced as a whole (§5.8)
+            // the panel is replaced as a whole (docs/greenhouse.md#writes)
             for (long old : org.childIds(Resource.INTERVIEWERS, id)) {
                 org.delete(Resource.INTERVIEWERS, old);
             }

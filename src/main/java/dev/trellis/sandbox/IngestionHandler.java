@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Candidate Ingestion API under {@code /v1/partner/} (§6): HTTP Basic with the partner API key (empty password) and
- * {@code On-Behalf-Of: <e-mail of a Greenhouse user>} on every request; missing or unknown e-mail is 401, a
- * deactivated user 403, and Basic-permission users cannot read candidates or make tracking links (403).
- * Errors are {@code {"errors":[{"message", "field"}]}}.
+ * Candidate Ingestion API under {@code /v1/partner/} (docs/greenhouse.md#candidate-ingestion): HTTP Basic with the
+ * partner API key (empty password) and {@code On-Behalf-Of: <e-mail of a Greenhouse user>} on every request; missing or
+ * unknown e-mail is 401, a deactivated user 403, and Basic-permission users cannot read candidates or make tracking
+ * links (403). Errors are {@code {"errors":[{"message", "field"}]}}.
  */
 final class IngestionHandler implements Handler {
     private final Organisation org;
@@ -128,7 +128,8 @@ final class IngestionHandler implements Handler {
             }
             ObjectNode c = org.get(Resource.CANDIDATES, id);
             String external = externalIds.get(id);
-            // only live candidates this partner created and still credited to the partner source (§6.4)
+            // only live candidates this partner created and still credited to the partner source
+            // (docs/greenhouse.md#ingestion-status)
             if (c == null || external == null) {
                 continue;
             }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Job Board API under {@code /v1/boards/{board_token}} (§7): public GETs (no auth, JSONP via {@code callback}) of the
- * board, its live job posts, departments and offices; and the application POST, which needs HTTP Basic with the
- * Job Board API key and creates a candidate with an application that Harvest then lists.
+ * Job Board API under {@code /v1/boards/{board_token}} (docs/greenhouse.md#job-board): public GETs (no auth, JSONP via
+ * {@code callback}) of the board, its live job posts, departments and offices; and the application POST, which needs
+ * HTTP Basic with the Job Board API key and creates a candidate with an application that Harvest then lists.
  */
 final class JobBoardHandler implements Handler {
     private static final Pattern CALLBACK = Pattern.compile("[A-Za-z0-9_.]+");

@@ -16,7 +16,10 @@ public final class Json {
     /** Mapper for request and response bodies. */
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Mapper that escapes non-ASCII and {@code < > & '} as {@code \\uXXXX}, like Greenhouse webhook bodies (§8.2). */
+    /**
+     * Mapper that escapes non-ASCII and {@code < > & '} as {@code \\uXXXX}, like Greenhouse webhook bodies
+     * (docs/greenhouse.md#webhook-signatures).
+     */
     public static final ObjectMapper ESCAPING = new ObjectMapper();
 
     static {
@@ -51,7 +54,7 @@ public final class Json {
         }
     }
 
-    /** Errors body in the one confirmed v3 shape: {@code {"errors":["..."]}} (§5.3). */
+    /** Errors body in the one confirmed v3 shape: {@code {"errors":["..."]}} (docs/greenhouse.md#errors). */
     static ObjectNode errors(String... messages) {
         ObjectNode body = object();
         ArrayNode list = body.putArray("errors");

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Which query parameters each v3 list endpoint accepts (§5.4, §5.8), and what kind of filter each is. */
+/**
+ * Which query parameters each v3 list endpoint accepts (docs/greenhouse.md#filters), and what kind of filter each is.
+ */
 final class ListFilters {
     enum Kind {
         /** Comma list of at most 50 ids matched against a numeric field. */
@@ -49,7 +51,7 @@ final class ListFilters {
         add(m, "stage_ids", Kind.IDS, "stage_id");
         add(m, "last_activity_at", Kind.DATE, "last_activity_at");
         add(m, "prospect", Kind.BOOLEAN, "prospect");
-        // the query says active, the data says in_process (§5.7)
+        // the query says active, the data says in_process (docs/greenhouse.md#harvest-v3)
         m.put("status", new Filter("status", Kind.ENUM, "status", List.of("active", "rejected", "hired", "converted")));
 
         m = FILTERS.get(Resource.USERS);

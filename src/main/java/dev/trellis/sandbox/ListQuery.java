@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * A validated v3 list request: page size, sparse field list, record predicates, and hints that let the pager visit
- * few ids (explicit ids, parent ids, a date window). Every bad parameter is a 422 that names it (§5.4, §10.2).
+ * few ids (explicit ids, parent ids, a date window). Every bad parameter is a 422 that names it
+ * (docs/greenhouse.md#filters).
  */
 final class ListQuery {
     static final int MAX_IDS = 50;
@@ -228,7 +229,7 @@ final class ListQuery {
                 }
             }
             case JOB_POSTS -> {
-                // deleted posts are listed only with active=false (§5.4, §9)
+                // deleted posts are listed only with active=false (docs/greenhouse.md#filters)
                 boolean active = !"false".equals(params.get("active"));
                 includeDeleted = !active;
                 predicates.add(rec -> rec.path("active").asBoolean() == active);

@@ -9,8 +9,8 @@ import java.util.Random;
 
 /**
  * The organisation's meaningful changes (what a recruiter or Greenhouse would do), each written through
- * {@link Organisation} and announced as the matching webhook (§8.4). Used by churn, the control API, the Candidate
- * Ingestion API and the Job Board.
+ * {@link Organisation} and announced as the matching webhook (docs/greenhouse.md#webhook-events). Used by churn, the
+ * control API, the Candidate Ingestion API and the Job Board.
  */
 final class OrgChanges {
     private final Organisation org;

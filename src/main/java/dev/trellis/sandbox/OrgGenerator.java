@@ -25,7 +25,7 @@ final class OrgGenerator {
     static final long EXTERNAL_BOARD_ID = 90_001;
     static final long INTERNAL_BOARD_ID = 90_002;
 
-    /** Permission level of a user, used by the Candidate Ingestion rules (§6.2). */
+    /** Permission level of a user, used by the Candidate Ingestion rules (docs/greenhouse.md#ingestion-auth). */
     enum Permission { SITE_ADMIN, JOB_ADMIN, INTERVIEWER, BASIC }
 
     /** The facts about an application that other records depend on. */

@@ -3,7 +3,9 @@ package dev.trellis.sandbox;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Fixed-window request counting per key (a credential), windows aligned on the epoch (§5.5). */
+/**
+ * Fixed-window request counting per key (a credential), windows aligned on the epoch (docs/greenhouse.md#rate-limits).
+ */
 final class RateWindow {
     /** The outcome of one request: allowed or not, and the header values to send. */
     record Outcome(boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {

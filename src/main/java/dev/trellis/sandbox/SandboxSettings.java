@@ -12,7 +12,7 @@ import java.util.Map;
  * Build with {@link #builder()}; every setting has a default (a 1,000-candidate organisation on a free port).
  */
 public final class SandboxSettings {
-    /** Greenhouse's documented retry waits between the 7 webhook attempts (§8.3). */
+    /** Greenhouse's documented retry waits between the 7 webhook attempts (docs/greenhouse.md#webhook-retries). */
     public static final List<Duration> GREENHOUSE_WEBHOOK_RETRY_DELAYS = List.of(
             Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(60),
             Duration.ofMinutes(120), Duration.ofMinutes(240), Duration.ofMinutes(480));

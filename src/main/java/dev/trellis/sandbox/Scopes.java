@@ -3,7 +3,7 @@ package dev.trellis.sandbox;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Harvest v3 scope names, {@code harvest:<resource>:<action>} (§5.2). */
+/** Harvest v3 scope names, {@code harvest:<resource>:<action>} (docs/greenhouse.md#scopes). */
 public final class Scopes {
     public static final String NOTES_CREATE = "harvest:notes:create";
     public static final String INTERVIEWS_CREATE = "harvest:interviews:create";

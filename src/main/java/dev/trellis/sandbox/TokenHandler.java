@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * {@code POST /token}: OAuth 2.0 client credentials with HTTP Basic client auth and an optional {@code sub} (§5.2,
- * §10.2). Answers both {@code expires_in} and {@code expires_at} (the reference's CONFLICT: a client may read either).
- * Has its own 60-second window per client id.
+ * {@code POST /token}: OAuth 2.0 client credentials with HTTP Basic client auth and an optional {@code sub}
+ * (docs/greenhouse.md#oauth-token). Answers both {@code expires_in} and {@code expires_at}: sources conflict on which
+ * one a client reads. Has its own 60-second window per client id.
  */
 final class TokenHandler implements Handler {
     private final TokenIssuer issuer;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** OAuth clients and the bearer tokens minted for them (§5.2). */
+/** OAuth clients and the bearer tokens minted for them (docs/greenhouse.md#oauth-token). */
 final class TokenIssuer {
     /** A minted token: whose it is, who it acts as (null = the integration service user), when it expires. */
     record Token(String value, ClientCredentials client, Long subUserId, long issuedAt, long expiresAt) {

@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the organisation's changes to the configured target URLs as Greenhouse does (§8): POST of
- * {@code {"action": ..., "payload": {...}}} with Unicode/HTML escaped, {@code Signature: sha256 <hex HMAC-SHA256>}
- * over the exact bytes sent, a {@code Greenhouse-Event-ID} kept across retries, and retries on a schedule
- * (Greenhouse's by default; tests pass shorter delays). Only HTTP 200 counts as delivered.
+ * Delivers the organisation's changes to the configured target URLs as Greenhouse does (docs/greenhouse.md#webhooks):
+ * POST of {@code {"action": ..., "payload": {...}}} with Unicode/HTML escaped,
+ * {@code Signature: sha256 <hex HMAC-SHA256>} over the exact bytes sent, a {@code Greenhouse-Event-ID} kept across
+ * retries, and retries on a schedule (Greenhouse's by default; tests pass shorter delays). Only HTTP 200 counts as
+ * delivered.
  */
 public final class WebhookEmitter {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookEmitter.class);

@@ -179,7 +179,8 @@ class HarvestWritesTest {
 
     @Test
     void missingParentsAnswerAsTheReferenceSays() {
-        // an interview for an application that does not exist: Greenhouse's 404 naming the record (§5.6)
+        // an interview for an application that does not exist: Greenhouse's 404 naming the record
+        // (docs/greenhouse.md#errors)
         long none = 199_999_999L;
         SandboxHttp.Answer interview = http.json("POST", token, "/v3/interviews", "{\"application_id\":" + none
                 + ",\"external_event_id\":\"ev-missing\",\"starts_at\":\"2026-12-01T10:00:00Z\","
@@ -187,7 +188,8 @@ class HarvestWritesTest {
         assertEquals(404, interview.status(), interview.body());
         assertEquals("Resource not found", interview.json().get("message").asText());
         assertTrue(interview.json().get("errors").get(0).asText().contains("Application " + none), interview.body());
-        // a note or e-mail for a candidate that does not exist is taken: §5.10 reports Greenhouse does not check it
+        // a note or e-mail for a candidate that does not exist is taken: Greenhouse does not check it
+        // (docs/greenhouse.md#notes-do-not-check-the-candidate)
         SandboxHttp.Answer note = http.json("POST", token, "/v3/notes", "{\"candidate_id\":" + none
                 + ",\"note_type\":\"NOTE\",\"visibility\":\"private\",\"body\":\"x\"}");
         assertEquals(201, note.status(), note.body());
