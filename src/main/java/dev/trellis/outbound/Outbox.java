@@ -274,7 +274,6 @@ public final class Outbox {
         }
     }
 
-    /** @param createdBy the kind an {@code outbox-N} ref must name */
     public Target resolve(String tenant, String ref, String createdBy) throws SQLException {
         if (!ref.startsWith("outbox-")) {
             return new Target.Known(Long.parseLong(ref));
@@ -292,10 +291,7 @@ public final class Outbox {
         return new Target.Pending(ref + " is " + o.status() + ", not delivered yet");
     }
 
-    /**
-     * The item that holds this Greenhouse note, created interview or candidate as its own record, if any.
-     * @param kinds the kinds whose items hold such records ({@link OutboundKinds#holding})
-     */
+    /** The item of one of {@code kinds} that holds this Greenhouse record (note, interview...) as its own, if any. */
     public Optional<OutboxItem> holder(String tenant, List<String> kinds, long greenhouseId, long exceptItem)
             throws SQLException {
         if (kinds.isEmpty()) {

@@ -230,8 +230,8 @@ public final class OutboxDispatcher extends ServiceSupport {
                 }
                 if (d.reconciled() && d.heldBy() == null) {
                     // two reconciliations of items asking for the same picked one record
-                    parked[0] = new Outcome.Dead(new ContestedRecord(item, kind.creates(),
-                            d.greenhouseId(), holder.get().id()), true, null);
+                    parked[0] = new Outcome.Dead(new ContestedRecord(item, kind.creates(), d.greenhouseId(),
+                            holder.get().id()), true, null);
                     return;
                 }
                 now[0] = new Outcome.Delivered(d.greenhouseId(), d.record(), d.reconciled(), holder.get().id(),
@@ -261,7 +261,8 @@ public final class OutboxDispatcher extends ServiceSupport {
         }
     }
 
-    private void recordOnce(OutboxItem item, OutboundKind kind, Outcome.Delivered d, boolean withSynced) throws SQLException {
+    private void recordOnce(OutboxItem item, OutboundKind kind, Outcome.Delivered d, boolean withSynced)
+            throws SQLException {
         try (Connection c = outbox.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
