@@ -106,9 +106,15 @@ final class ItemDelivery {
                 return new Outcome.Retry(e, true, endpoint);
             }
             // Greenhouse answered 2xx: from here on the item is delivered, whatever happens locally
+            JsonNode record = answer.body();
+            try {
+                record = kind.record(answer.body(), targetId);
+            } catch (RuntimeException e) {
+                // the kind's view of the answer failed: keep the answer as it is, never send again
+            }
             // a kind that changes an earlier record keeps that record's id
             Long id = kind.ref().isPresent() ? targetId : idOf(answer.body());
-            return new Outcome.Delivered(id, kind.record(answer.body(), targetId), false);
+            return new Outcome.Delivered(id, record, false);
         } catch (ContestedRecord e) {
             return new Outcome.Dead(e, true, endpoint);
         } catch (AmbiguousWrite e) {
