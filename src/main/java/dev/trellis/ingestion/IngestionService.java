@@ -10,7 +10,7 @@ import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.outbound.InvalidItem;
 import dev.trellis.outbound.ItemValidator;
-import dev.trellis.outbound.Kind;
+import dev.trellis.outbound.OutboundKinds;
 import dev.trellis.outbound.Outbox;
 import dev.trellis.outbound.OutboxIntake;
 import io.micrometer.core.instrument.Gauge;
@@ -397,7 +397,7 @@ public final class IngestionService {
             }
             ObjectNode payload;
             try {
-                payload = ItemValidator.validate(Kind.ingest_candidate, fields);
+                payload = ItemValidator.validate(OutboundKinds.INGEST_CANDIDATE, fields);
             } catch (InvalidItem e) {
                 throw new Refused("Field '" + at + e.field() + "': " + e.getMessage());
             }
@@ -412,7 +412,7 @@ public final class IngestionService {
         for (int i = 0; i < payloads.size(); i++) {
             ObjectNode payload = payloads.get(i);
             String ext = payload.get("external_id").asText();
-            Outbox.Accepted accepted = intake.accept(tenant.id(), Kind.ingest_candidate, payload.deepCopy(), null);
+            Outbox.Accepted accepted = intake.accept(tenant.id(), OutboundKinds.INGEST_CANDIDATE, payload.deepCopy(), null);
             db.update("""
                     insert into ingestion_candidates (tenant, external_id, outbox_id, prospect, partner_job_ref, job_id)
                     values (?, ?, ?, ?, ?, ?) on conflict (tenant, external_id) do nothing""",

@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * One attempt at one claimed item: check it, resolve the interview it refers to, reconcile when an earlier attempt
@@ -23,25 +22,25 @@ final class ItemDelivery {
     private final GreenhouseGateway gateway;
     private final Outbox outbox;
     private final Reconciler reconciler;
-    private final Supplier<PartnerWrites> partner;
+    private final OutboundKinds kinds;
 
     ItemDelivery(Tenants tenants, GreenhouseGateway gateway, Outbox outbox, Reconciler reconciler,
-            Supplier<PartnerWrites> partner) {
+            OutboundKinds kinds) {
         this.tenants = tenants;
         this.gateway = gateway;
         this.outbox = outbox;
         this.reconciler = reconciler;
-        this.partner = partner;
+        this.kinds = kinds;
     }
 
     /**
      * Attempts claimed items of one tenant and kind together; one outcome per item, in order. Items of a
-     * {@link Kind#batched()} kind go to Greenhouse in one request; the others one at a time.
+     * {@link OutboundKind#partner()} kind go to Greenhouse in one request; the others one at a time.
      */
     List<Outcome> attempt(List<OutboxItem> items) throws InterruptedException {
-        Optional<Kind> kind = Kind.parse(items.get(0).kind());
+        Optional<OutboundKind> kind = kinds.find(items.get(0).kind());
         if (kind.isPresent() && kind.get().partner()) {
-            return partnerBatch(items);
+            return partnerBatch(kind.get(), items);
         }
         List<Outcome> out = new ArrayList<>();
         for (OutboxItem item : items) {
@@ -51,9 +50,9 @@ final class ItemDelivery {
     }
 
     Outcome attempt(OutboxItem item) throws InterruptedException {
-        Optional<Kind> kindFound = Kind.parse(item.kind());
+        Optional<OutboundKind> kindFound = kinds.find(item.kind());
         if (kindFound.isPresent() && kindFound.get().partner()) {
-            return partnerBatch(List.of(item)).get(0);
+            return partnerBatch(kindFound.get(), List.of(item)).get(0);
         }
         Optional<Tenant> tenantFound = tenants.find(item.tenant()).filter(t -> t.harvest().isPresent());
         if (tenantFound.isEmpty()) {
@@ -63,7 +62,7 @@ final class ItemDelivery {
         if (kindFound.isEmpty()) {
             return new Outcome.Dead(new InvalidItem("kind", "'" + item.kind() + "' is not an outbox kind"), false, null);
         }
-        Kind kind = kindFound.get();
+        OutboundKind kind = kindFound.get();
         Tenant tenant = tenantFound.get();
         ObjectNode payload;
         try {
@@ -72,25 +71,26 @@ final class ItemDelivery {
             return new Outcome.Dead(e, item.ambiguous(), null);
         }
         long sub = item.actingUser() != null ? item.actingUser() : tenant.harvest().orElseThrow().userId();
-        Long interviewId = null;
+        Long targetId = null;
         String endpoint = null;
         try {
-            if (kind.refersToInterview()) {
-                Outbox.Target target = outbox.resolve(tenant.id(), payload.get("interview").asText());
+            if (kind.ref().isPresent()) {
+                OutboundKind.Ref ref = kind.ref().get();
+                Outbox.Target target = outbox.resolve(tenant.id(), payload.get(ref.field()).asText(), ref.createdBy());
                 if (target instanceof Outbox.Target.Pending p) {
                     return new Outcome.Wait(p.why());
                 }
                 if (target instanceof Outbox.Target.Invalid i) {
-                    return new Outcome.Dead(new InvalidItem("interview", i.why()), item.ambiguous(), null);
+                    return new Outcome.Dead(new InvalidItem(ref.field(), i.why()), item.ambiguous(), null);
                 }
-                interviewId = ((Outbox.Target.Known) target).greenhouseId();
+                targetId = ((Outbox.Target.Known) target).greenhouseId();
             }
-            GreenhouseWrites.Request request = GreenhouseWrites.request(kind, payload, interviewId);
+            OutboundKind.Request request = kind.request(payload, targetId);
             endpoint = request.endpoint();
             if (item.ambiguous()) {
-                Optional<Outcome> found = reconcile(tenant, item, kind, payload, sub, interviewId);
+                Optional<Reconciler.Match> found = reconcile(kind, tenant, item, payload, sub, targetId);
                 if (found.isPresent()) {
-                    return found.get();
+                    return delivered(found.get());
                 }
             }
             GreenhouseGateway.Answer answer;
@@ -107,9 +107,14 @@ final class ItemDelivery {
             }
             // Greenhouse answered 2xx: from here on the item is delivered, whatever happens locally
             JsonNode record = answer.body();
-            Long id = kind == Kind.interview_update || kind == Kind.interview_delete ? interviewId : idOf(record);
-            return new Outcome.Delivered(id, kind == Kind.interview_delete ? SyncedRecords.idOnly(interviewId) : record,
-                    false);
+            try {
+                record = kind.record(answer.body(), targetId);
+            } catch (RuntimeException e) {
+                // the kind's view of the answer failed: keep the answer as it is, never send again
+            }
+            // a kind that changes an earlier record keeps that record's id
+            Long id = kind.ref().isPresent() ? targetId : idOf(answer.body());
+            return new Outcome.Delivered(id, record, false);
         } catch (ContestedRecord e) {
             return new Outcome.Dead(e, true, endpoint);
         } catch (AmbiguousWrite e) {
@@ -129,11 +134,12 @@ final class ItemDelivery {
      * already (by external id), sends the rest as one array, and, when Greenhouse refuses the array (it is all or
      * nothing), each on its own so that one bad candidate does not hold back the others.
      */
-    private List<Outcome> partnerBatch(List<OutboxItem> items) throws InterruptedException {
+    private List<Outcome> partnerBatch(OutboundKind kind, List<OutboxItem> items) throws InterruptedException {
         Outcome[] outcomes = new Outcome[items.size()];
         List<Integer> toSend = new ArrayList<>();
         List<JsonNode> bodies = new ArrayList<>();
-        PartnerWrites writes = partner.get();
+        String endpoint = null;
+        PartnerWrites writes = reconciler.partner();
         for (int i = 0; i < items.size(); i++) {
             OutboxItem item = items.get(i);
             Optional<Tenant> tenant = tenants.find(item.tenant()).filter(t -> t.ingestion().isPresent());
@@ -147,19 +153,18 @@ final class ItemDelivery {
                         + "hub yet"), item.ambiguous(), null);
                 continue;
             }
-            GreenhouseWrites.Request request;
+            ObjectNode payload;
+            OutboundKind.Request request;
             try {
-                request = GreenhouseWrites.request(Kind.ingest_candidate,
-                        ItemValidator.validate(Kind.ingest_candidate, item.payload()), null);
+                payload = ItemValidator.validate(kind, item.payload());
+                request = kind.request(payload, null);
             } catch (InvalidItem e) {
                 outcomes[i] = new Outcome.Dead(e, item.ambiguous(), null);
                 continue;
             }
             if (item.ambiguous()) {
                 try {
-                    Optional<Reconciler.Match> found = reconciler.createdCandidate(item.tenant(), item,
-                            writes.findCreated(tenant.get(), request.body().get("external_id").asText(),
-                                    item.createdAt().minusSeconds(300)));
+                    Optional<Reconciler.Match> found = reconcile(kind, tenant.get(), item, payload, 0, null);
                     if (found.isPresent()) {
                         outcomes[i] = delivered(found.get());
                         continue;
@@ -168,9 +173,7 @@ final class ItemDelivery {
                     outcomes[i] = new Outcome.Dead(e, true, request.endpoint());
                     continue;
                 } catch (GreenhouseRejection e) {
-                    outcomes[i] = new Outcome.Dead(new GreenhouseRejection(e.status(), "Cannot check whether an "
-                            + "earlier attempt was applied, so it is not sent again: " + e.getMessage()), true,
-                            request.endpoint());
+                    outcomes[i] = new Outcome.Dead(e, true, request.endpoint());
                     continue;
                 } catch (SQLException | RuntimeException e) {
                     outcomes[i] = new Outcome.Retry(e, true, request.endpoint());
@@ -179,10 +182,11 @@ final class ItemDelivery {
             }
             toSend.add(i);
             bodies.add(request.body());
+            endpoint = request.endpoint();
         }
         if (!toSend.isEmpty()) {
             Tenant tenant = tenants.find(items.get(toSend.get(0)).tenant()).orElseThrow();
-            List<Outcome> sent = send(writes, tenant, items, toSend, bodies);
+            List<Outcome> sent = send(writes, endpoint, tenant, items, toSend, bodies);
             for (int k = 0; k < toSend.size(); k++) {
                 outcomes[toSend.get(k)] = sent.get(k);
             }
@@ -190,9 +194,8 @@ final class ItemDelivery {
         return List.of(outcomes);
     }
 
-    private List<Outcome> send(PartnerWrites writes, Tenant tenant, List<OutboxItem> items, List<Integer> which,
-            List<JsonNode> bodies) throws InterruptedException {
-        String endpoint = "POST /v1/partner/candidates";
+    private List<Outcome> send(PartnerWrites writes, String endpoint, Tenant tenant, List<OutboxItem> items,
+            List<Integer> which, List<JsonNode> bodies) throws InterruptedException {
         List<Outcome> out = new ArrayList<>();
         try {
             List<JsonNode> answers = writes.createCandidates(tenant, bodies);
@@ -211,7 +214,7 @@ final class ItemDelivery {
             if (bodies.size() > 1 && e.status() != 401 && e.status() != 403) {
                 // all or nothing: find the one(s) Greenhouse refuses by sending each alone
                 for (int k = 0; k < bodies.size(); k++) {
-                    out.addAll(send(writes, tenant, items, List.of(which.get(k)), List.of(bodies.get(k))));
+                    out.addAll(send(writes, endpoint, tenant, items, List.of(which.get(k)), List.of(bodies.get(k))));
                 }
                 return out;
             }
@@ -228,27 +231,11 @@ final class ItemDelivery {
         return out;
     }
 
-    /** Present when Greenhouse already has what the item asks for. */
-    private Optional<Outcome> reconcile(Tenant tenant, OutboxItem item, Kind kind, JsonNode payload, long sub,
-            Long interviewId) throws InterruptedException, SQLException, ContestedRecord {
+    /** Present when Greenhouse already has what the item asks for; a rejection says it cannot tell. */
+    private Optional<Reconciler.Match> reconcile(OutboundKind kind, Tenant tenant, OutboxItem item,
+            ObjectNode payload, long sub, Long targetId) throws InterruptedException, SQLException, ContestedRecord {
         try {
-            switch (kind) {
-                case note, email -> {
-                    return reconciler.note(tenant, item, kind, payload, sub).map(ItemDelivery::delivered);
-                }
-                case interview_create -> {
-                    return reconciler.createdInterview(tenant, item, payload).map(ItemDelivery::delivered);
-                }
-                case interview_delete -> {
-                    return reconciler.interviewGone(tenant, interviewId)
-                            ? Optional.of(new Outcome.Delivered(interviewId, SyncedRecords.idOnly(interviewId), true))
-                            : Optional.empty();
-                }
-                default -> {
-                    // a PATCH sets the same fields to the same values when sent twice: sending again is safe
-                    return Optional.empty();
-                }
-            }
+            return kind.reconcile(reconciler, tenant, item, payload, sub, targetId);
         } catch (GreenhouseRejection e) {
             throw new GreenhouseRejection(e.status(), "Cannot check whether an earlier attempt was applied, so it is "
                     + "not sent again: " + e.getMessage());

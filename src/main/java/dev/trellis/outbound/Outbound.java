@@ -26,6 +26,7 @@ public final class Outbound {
     public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
             GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) throws Exception {
         Outbox outbox = new Outbox(dataSource);
+        OutboundKinds kinds = OutboundKinds.load();
         OutboxDispatcher.Policy policy = new OutboxDispatcher.Policy(
                 settings.integer("trellis.outbox.threads", 4),
                 settings.integer("trellis.outbox.max-attempts", 10),
@@ -34,11 +35,12 @@ public final class Outbound {
                 Duration.ofMillis(settings.number("trellis.outbox.poll-ms", 5000)),
                 Duration.ofMillis(settings.number("trellis.outbox.stop-grace-ms", 5000)),
                 settings.integer("trellis.outbox.batch-size", 50));
-        OutboxMetrics metrics = new OutboxMetrics(meters);
+        OutboxMetrics metrics = new OutboxMetrics(meters, kinds);
         OutboxPauses pauses = new OutboxPauses(tenants,
-                context.getRegistry().lookupByNameAndType(PermissionRegistry.BEAN, PermissionRegistry.class));
-        ItemDelivery delivery = new ItemDelivery(tenants, gateway, outbox, new Reconciler(gateway, outbox),
+                context.getRegistry().lookupByNameAndType(PermissionRegistry.BEAN, PermissionRegistry.class), kinds);
+        Reconciler reconciler = new Reconciler(gateway, outbox, kinds,
                 () -> context.getRegistry().lookupByNameAndType(PartnerWrites.BEAN, PartnerWrites.class));
+        ItemDelivery delivery = new ItemDelivery(tenants, gateway, outbox, reconciler, kinds);
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, outbox, delivery,
                 new SyncedRecords(context, new SyncTable(dataSource)), metrics, masker, policy, () -> {
                     // a session of its own, outside the pool: it LISTENs and holds the liveness lock for hours
@@ -46,10 +48,10 @@ public final class Outbound {
                         return DriverManager.getConnection(h.getJdbcUrl(), h.getUsername(), h.getPassword());
                     }
                     return dataSource.getConnection();
-                }, pauses);
+                }, pauses, kinds);
         context.addService(dispatcher);
         context.getRegistry().bind(DISPATCHER, dispatcher);
         context.getRegistry().bind(API, new OutboxApi(new OutboxIntake(tenants, outbox, dispatcher::wake), outbox,
-                new JsonResponse(masker), pauses));
+                new JsonResponse(masker), pauses, kinds));
     }
 }

@@ -45,7 +45,7 @@ public final class Outbox {
     public record Accepted(OutboxItem item, boolean repeated, boolean sameRequest) {
     }
 
-    public Accepted insert(String tenant, Kind kind, JsonNode payload, Long actingUser, String idempotencyKey)
+    public Accepted insert(String tenant, OutboundKind kind, JsonNode payload, Long actingUser, String idempotencyKey)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
@@ -112,7 +112,7 @@ public final class Outbox {
 
     /**
      * Claims up to {@code limit} more due items of the same tenant and kind as one just claimed, for a kind that
-     * Greenhouse accepts as an array ({@link Kind#batched()}); items with an ordering key are never batched.
+     * Greenhouse accepts as an array ({@link OutboundKind#partner()}); items with an ordering key are never batched.
      */
     public List<OutboxItem> claimMore(int claimer, String tenant, String kind, int limit) throws SQLException {
         List<OutboxItem> out = new ArrayList<>();
@@ -274,15 +274,15 @@ public final class Outbox {
         }
     }
 
-    public Target resolve(String tenant, String ref) throws SQLException {
+    public Target resolve(String tenant, String ref, String createdBy) throws SQLException {
         if (!ref.startsWith("outbox-")) {
             return new Target.Known(Long.parseLong(ref));
         }
         long id = Long.parseLong(ref.substring("outbox-".length()));
         Optional<OutboxItem> origin = find(id);
         if (origin.isEmpty() || !origin.get().tenant().equals(tenant)
-                || !origin.get().kind().equals(Kind.interview_create.name())) {
-            return new Target.Invalid("names " + ref + ", which is not an interview_create item of tenant " + tenant);
+                || !origin.get().kind().equals(createdBy)) {
+            return new Target.Invalid("names " + ref + ", which is not an " + createdBy + " item of tenant " + tenant);
         }
         OutboxItem o = origin.get();
         if (o.status().equals("delivered") && o.greenhouseId() != null) {
@@ -291,14 +291,17 @@ public final class Outbox {
         return new Target.Pending(ref + " is " + o.status() + ", not delivered yet");
     }
 
-    /** The item that holds this Greenhouse note, created interview or candidate as its own record, if any. */
-    public Optional<OutboxItem> holder(String tenant, Kind kind, long greenhouseId, long exceptItem)
+    /** The item of one of {@code kinds} that holds this Greenhouse record (note, interview...) as its own, if any. */
+    public Optional<OutboxItem> holder(String tenant, List<String> kinds, long greenhouseId, long exceptItem)
             throws SQLException {
-        String kinds = kind.isNote() ? "('note', 'email')" : kind == Kind.ingest_candidate ? "('ingest_candidate')"
-                : "('interview_create')";
+        if (kinds.isEmpty()) {
+            return Optional.empty();
+        }
+        // the kinds as literals, so the planner uses the partial unique index of those kinds
+        String in = String.join(", ", kinds.stream().map(k -> "'" + k.replace("'", "''") + "'").toList());
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("select * from outbox where tenant = ? and greenhouse_id = ? "
-                        + "and id <> ? and record_held_by is null and kind in " + kinds + " order by id limit 1")) {
+                        + "and id <> ? and record_held_by is null and kind in (" + in + ") order by id limit 1")) {
             ps.setString(1, tenant);
             ps.setLong(2, greenhouseId);
             ps.setLong(3, exceptItem);

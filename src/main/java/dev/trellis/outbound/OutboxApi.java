@@ -8,13 +8,14 @@ import dev.trellis.api.BadField;
 import dev.trellis.api.JsonBody;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.route.HubHeaders;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
- * The outbox's REST API ({@code POST /api/tenants/{tenant}/notes|emails|interviews},
- * {@code PATCH|DELETE .../interviews/{ref}}, {@code GET /api/outbox/{id}}) and the {@code direct:outbox} intake for
- * routes. Both accept the same fields; the REST API answers 202 with the item's id and status URL.
+ * The outbox's REST API (each kind's {@link OutboundKind#rest()} endpoint, e.g. {@code POST
+ * /api/tenants/{tenant}/notes}, and {@code GET /api/outbox/{id}}) and the {@code direct:outbox} intake for routes.
+ * Both accept the same fields; the REST API answers 202 with the item's id and status URL.
  */
 public final class OutboxApi {
     /** Header set by direct:outbox: the id of the accepted item. */
@@ -27,32 +28,19 @@ public final class OutboxApi {
     private final JsonResponse response;
 
     private final OutboxPauses pauses;
+    private final OutboundKinds kinds;
 
-    OutboxApi(OutboxIntake intake, Outbox outbox, JsonResponse response, OutboxPauses pauses) {
+    OutboxApi(OutboxIntake intake, Outbox outbox, JsonResponse response, OutboxPauses pauses, OutboundKinds kinds) {
         this.pauses = pauses;
+        this.kinds = kinds;
         this.intake = intake;
         this.outbox = outbox;
         this.response = response;
     }
 
-    public void note(Exchange exchange) {
-        accept(exchange, Kind.note);
-    }
-
-    public void email(Exchange exchange) {
-        accept(exchange, Kind.email);
-    }
-
-    public void createInterview(Exchange exchange) {
-        accept(exchange, Kind.interview_create);
-    }
-
-    public void updateInterview(Exchange exchange) {
-        accept(exchange, Kind.interview_update);
-    }
-
-    public void deleteInterview(Exchange exchange) {
-        accept(exchange, Kind.interview_delete);
+    /** The kinds with a REST endpoint, for {@link OutboxRoutes}. */
+    List<OutboundKind> restKinds() {
+        return kinds.all().stream().filter(k -> k.rest().isPresent()).toList();
     }
 
     public void show(Exchange exchange) {
@@ -67,11 +55,13 @@ public final class OutboxApi {
         });
     }
 
-    private void accept(Exchange exchange, Kind kind) {
+    /** A REST request for an item of {@code kind}: a DELETE may come without a body; {ref} fills its ref field. */
+    void accept(Exchange exchange, OutboundKind kind) {
         response.answer(exchange, 202, ex -> {
-            ObjectNode fields = kind == Kind.interview_delete && blank(ex) ? JSON.createObjectNode() : object(ex);
-            if (kind.refersToInterview()) {
-                fields.put("interview", ex.getIn().getHeader("ref", String.class));
+            boolean delete = kind.rest().map(r -> r.method().equals("DELETE")).orElse(false);
+            ObjectNode fields = delete && blank(ex) ? JSON.createObjectNode() : object(ex);
+            if (kind.ref().isPresent()) {
+                fields.put(kind.ref().get().field(), ex.getIn().getHeader("ref", String.class));
             }
             try {
                 Outbox.Accepted accepted = intake.accept(ex.getIn().getHeader("tenant", String.class), kind, fields,
@@ -107,8 +97,8 @@ public final class OutboxApi {
         }
         ObjectNode fields = (ObjectNode) node;
         String kindName = text(fields.remove("kind"), "kind");
-        Kind kind = Kind.parse(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of note, email, "
-                + "interview_create, interview_update, interview_delete, ingest_candidate, not " + kindName));
+        OutboundKind kind = kinds.find(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of "
+                + kinds.names() + ", not " + kindName));
         String tenant = text(fields.remove("tenant"), "tenant");
         if (tenant == null) {
             tenant = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);

@@ -55,11 +55,13 @@ public final class OutboxDispatcher extends ServiceSupport {
     private volatile boolean running;
     private ProducerTemplate producer;
     private final OutboxPauses pauses;
+    private final OutboundKinds kinds;
 
     OutboxDispatcher(CamelContext context, Outbox outbox, ItemDelivery delivery, SyncedRecords synced,
             OutboxMetrics metrics, SecretMasker masker, Policy policy, OutboxListener.Connector connector,
-            OutboxPauses pauses) {
+            OutboxPauses pauses, OutboundKinds kinds) {
         this.context = context;
+        this.kinds = kinds;
         this.pauses = pauses;
         this.outbox = outbox;
         this.delivery = delivery;
@@ -124,7 +126,7 @@ public final class OutboxDispatcher extends ServiceSupport {
                     continue;
                 }
                 List<OutboxItem> batch = new ArrayList<>(List.of(item.get()));
-                if (Kind.parse(item.get().kind()).map(Kind::batched).orElse(false)) {
+                if (kinds.find(item.get().kind()).map(OutboundKind::partner).orElse(false)) {
                     // Greenhouse takes these as one array: claim what else of the tenant's is due
                     batch.addAll(outbox.claimMore(claimer, item.get().tenant(), item.get().kind(),
                             policy.batchSize() - 1));
@@ -213,7 +215,7 @@ public final class OutboxDispatcher extends ServiceSupport {
      * reconciled match that an item asking for the same took meanwhile is parked. Returns whether it is delivered.
      */
     private boolean record(OutboxItem item, Outcome.Delivered d) throws InterruptedException {
-        Kind kind = Kind.parse(item.kind()).orElseThrow();
+        OutboundKind kind = kinds.find(item.kind()).orElseThrow();
         boolean synced = prepareSynced(item, kind);
         Outcome.Delivered[] now = {d};
         Outcome.Dead[] parked = {null};
@@ -221,14 +223,15 @@ public final class OutboxDispatcher extends ServiceSupport {
             try {
                 recordOnce(item, kind, now[0], synced);
             } catch (Outbox.RecordTaken e) {
-                Optional<OutboxItem> holder = outbox.holder(item.tenant(), kind, d.greenhouseId(), item.id());
+                Optional<OutboxItem> holder = outbox.holder(item.tenant(), kinds.holding(kind), d.greenhouseId(),
+                        item.id());
                 if (holder.isEmpty()) {
                     throw e; // released meanwhile: record again
                 }
                 if (d.reconciled() && d.heldBy() == null) {
                     // two reconciliations of items asking for the same picked one record
-                    parked[0] = new Outcome.Dead(new ContestedRecord(item, kind.isNote() ? "note" : "record",
-                            d.greenhouseId(), holder.get().id()), true, null);
+                    parked[0] = new Outcome.Dead(new ContestedRecord(item, kind.creates(), d.greenhouseId(),
+                            holder.get().id()), true, null);
                     return;
                 }
                 now[0] = new Outcome.Delivered(d.greenhouseId(), d.record(), d.reconciled(), holder.get().id(),
@@ -247,9 +250,9 @@ public final class OutboxDispatcher extends ServiceSupport {
     }
 
     /** Creates the synced table if needed; a failure only costs the early upsert (the next sync brings the record). */
-    private boolean prepareSynced(OutboxItem item, Kind kind) {
+    private boolean prepareSynced(OutboxItem item, OutboundKind kind) {
         try {
-            synced.prepare(kind);
+            kind.prepareSynced(synced);
             return true;
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Outbox item {}: the synced table could not be prepared ({}); the record arrives with the next "
@@ -258,7 +261,8 @@ public final class OutboxDispatcher extends ServiceSupport {
         }
     }
 
-    private void recordOnce(OutboxItem item, Kind kind, Outcome.Delivered d, boolean withSynced) throws SQLException {
+    private void recordOnce(OutboxItem item, OutboundKind kind, Outcome.Delivered d, boolean withSynced)
+            throws SQLException {
         try (Connection c = outbox.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -293,14 +297,10 @@ public final class OutboxDispatcher extends ServiceSupport {
     }
 
     /** The record into gh_notes / gh_interviews / ingestion_candidates; a failure there does not undo the delivery. */
-    private void upsertSynced(Connection c, OutboxItem item, Kind kind, JsonNode record) throws SQLException {
+    private void upsertSynced(Connection c, OutboxItem item, OutboundKind kind, JsonNode record) throws SQLException {
         Savepoint before = c.setSavepoint();
         try {
-            if (kind == Kind.ingest_candidate) {
-                synced.ingested(c, item, record);
-            } else {
-                synced.write(c, item.tenant(), kind, record);
-            }
+            kind.writeSynced(synced, c, item, record);
         } catch (SQLException | RuntimeException e) {
             c.rollback(before);
             LOG.warn("Outbox item {}: its record could not be written to the synced tables ({}); the next sync "

@@ -7,6 +7,7 @@ import dev.trellis.api.JsonFields;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Accepts items from the REST API and from routes: checks the tenant, the kind, the acting user, the idempotency key
@@ -28,7 +29,7 @@ public final class OutboxIntake {
      * @param fields the payload plus, optionally, {@code user_id} (the acting user); other item fields (kind,
      *               tenant, idempotency_key) have been taken out by the caller
      */
-    public Outbox.Accepted accept(String tenantId, Kind kind, ObjectNode fields, String idempotencyKey)
+    public Outbox.Accepted accept(String tenantId, OutboundKind kind, ObjectNode fields, String idempotencyKey)
             throws SQLException {
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
                 + "' is not a tenant of this hub"));
@@ -58,29 +59,25 @@ public final class OutboxIntake {
             }
         }
         ObjectNode payload = ItemValidator.validate(kind, fields);
-        if (kind.refersToInterview()) {
-            Outbox.Target target = outbox.resolve(tenantId, payload.get("interview").asText());
+        if (kind.ref().isPresent()) {
+            OutboundKind.Ref ref = kind.ref().get();
+            Outbox.Target target = outbox.resolve(tenantId, payload.get(ref.field()).asText(), ref.createdBy());
             if (target instanceof Outbox.Target.Invalid i) {
-                throw new InvalidItem("interview", i.why());
+                throw new InvalidItem(ref.field(), i.why());
             }
         }
-        if (kind == Kind.ingest_candidate) {
-            // always the external id: the same external id pushed twice is the same item, and so one candidate
-            idempotencyKey = ingestKey(payload.get("external_id").asText());
+        Optional<String> payloadKey = kind.payloadKey(payload);
+        if (payloadKey.isPresent()) {
+            idempotencyKey = payloadKey.get();
         }
         Outbox.Accepted accepted = outbox.insert(tenantId, kind, payload, actingUser, idempotencyKey);
-        // the partner's external id stays one candidate however often it is pushed (docs/ingestion.md)
-        if (accepted.repeated() && !accepted.sameRequest() && kind != Kind.ingest_candidate) {
+        // a key taken from the payload (the partner's external id) stays one item however often it is pushed
+        if (accepted.repeated() && !accepted.sameRequest() && payloadKey.isEmpty()) {
             throw new KeyReused(idempotencyKey, accepted.item());
         }
         if (!accepted.repeated()) {
             wake.run();
         }
         return accepted;
-    }
-
-    /** The idempotency key of an ingest_candidate item: the partner's external id. */
-    public static String ingestKey(String externalId) {
-        return "ingest:" + externalId;
     }
 }

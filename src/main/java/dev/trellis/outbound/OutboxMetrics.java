@@ -18,9 +18,9 @@ final class OutboxMetrics {
     private final MeterRegistry meters;
     private final Map<String, Outbox.Depth> depth = new ConcurrentHashMap<>();
 
-    OutboxMetrics(MeterRegistry meters) {
+    OutboxMetrics(MeterRegistry meters, OutboundKinds kinds) {
         this.meters = meters;
-        for (Kind kind : Kind.values()) {
+        for (OutboundKind kind : kinds.all()) {
             String k = kind.name();
             Gauge.builder("trellis.outbox.depth", depth, d -> d.containsKey(k) ? d.get(k).items() : 0)
                     .tag("kind", k).description("Outbox items not yet delivered (queued or sending)").register(meters);

@@ -15,22 +15,24 @@ import java.util.Optional;
 final class OutboxPauses {
     private final Tenants tenants;
     private final PermissionRegistry permissions;
+    private final OutboundKinds kinds;
 
-    OutboxPauses(Tenants tenants, PermissionRegistry permissions) {
+    OutboxPauses(Tenants tenants, PermissionRegistry permissions, OutboundKinds kinds) {
         this.tenants = tenants;
+        this.kinds = kinds;
         this.permissions = permissions;
     }
 
     Optional<String> reason(String tenant, String kind) {
         return permissions == null ? Optional.empty()
-                : Kind.parse(kind).flatMap(k -> permissions.pausedReason(tenant, k.scope()));
+                : kinds.find(kind).flatMap(k -> permissions.pausedReason(tenant, k.scope()));
     }
 
     /** "tenant/kind" pairs not to claim now. */
     List<String> pausedPairs() {
         List<String> pairs = new ArrayList<>();
         for (Tenant tenant : tenants.all()) {
-            for (Kind kind : Kind.values()) {
+            for (OutboundKind kind : kinds.all()) {
                 if (reason(tenant.id(), kind.name()).isPresent()) {
                     pairs.add(tenant.id() + "/" + kind.name());
                 }

@@ -1,5 +1,6 @@
 package dev.trellis.outbound;
 
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -21,24 +22,16 @@ public final class OutboxRoutes extends RouteBuilder {
         from("direct:" + OutboxDispatcher.REPLAY_ROUTE).routeId(OutboxDispatcher.REPLAY_ROUTE)
                 .process(exchange -> dispatcher.replay(itemId(exchange.getIn().getBody())));
 
-        rest("/api/tenants")
-                .post("/{tenant}/notes").routeId("api-outbox-note").to("direct:api-outbox-note")
-                .post("/{tenant}/emails").routeId("api-outbox-email").to("direct:api-outbox-email")
-                .post("/{tenant}/interviews").routeId("api-outbox-interview-create").to("direct:api-outbox-interview-create")
-                .patch("/{tenant}/interviews/{ref}").routeId("api-outbox-interview-update")
-                .to("direct:api-outbox-interview-update")
-                .delete("/{tenant}/interviews/{ref}").routeId("api-outbox-interview-delete")
-                .to("direct:api-outbox-interview-delete");
+        // one endpoint per kind that has one (OutboundKind.rest): /api/tenants/{tenant}/notes, ...
+        for (OutboundKind kind : api.restKinds()) {
+            OutboundKind.Rest rest = kind.rest().orElseThrow();
+            String id = "api-outbox-" + kind.name().replace('_', '-');
+            rest("/api/tenants").verb(rest.method().toLowerCase(Locale.ROOT), rest.path()).routeId(id)
+                    .to("direct:" + id);
+            from("direct:" + id).routeId(id + "-handler").process(exchange -> api.accept(exchange, kind));
+        }
         rest("/api/outbox")
                 .get("/{id}").routeId("api-outbox-show").to("direct:api-outbox-show");
-        from("direct:api-outbox-note").routeId("api-outbox-note-handler").process(api::note);
-        from("direct:api-outbox-email").routeId("api-outbox-email-handler").process(api::email);
-        from("direct:api-outbox-interview-create").routeId("api-outbox-interview-create-handler")
-                .process(api::createInterview);
-        from("direct:api-outbox-interview-update").routeId("api-outbox-interview-update-handler")
-                .process(api::updateInterview);
-        from("direct:api-outbox-interview-delete").routeId("api-outbox-interview-delete-handler")
-                .process(api::deleteInterview);
         from("direct:api-outbox-show").routeId("api-outbox-show-handler").process(api::show);
     }
 

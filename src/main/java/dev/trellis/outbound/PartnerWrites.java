@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How the dispatcher sends {@link Kind#ingest_candidate} items: the Candidate Ingestion API
- * (docs/greenhouse.md#candidate-ingestion), bound in the registry as {@value #BEAN} by the ingestion module. Failures
- * are reported like the gateway's: {@link dev.trellis.greenhouse.AmbiguousWrite} when the write may have been applied,
+ * How the dispatcher sends {@link OutboundKind#partner()} items (ingest_candidate): the Candidate Ingestion API
+ * (docs/greenhouse.md#candidate-ingestion), bound in the registry as {@value #BEAN} by the ingestion module.
+ * Failures are reported like the gateway's: {@link dev.trellis.greenhouse.AmbiguousWrite} when the write may have been applied,
  * {@link dev.trellis.greenhouse.GreenhouseRejection} when Greenhouse refused it, other
  * {@link dev.trellis.greenhouse.GreenhouseException}s when nothing reached Greenhouse.
  */

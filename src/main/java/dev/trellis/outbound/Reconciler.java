@@ -3,8 +3,6 @@ package dev.trellis.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseGateway;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -13,77 +11,65 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
- * After an attempt that may have been applied, reads Greenhouse before anything is sent again: Greenhouse has no
- * idempotency keys and no way to delete a note, so looking is the only way to never write one twice. Reads run as
- * the tenant's default user (v3 lists need a Site Admin).
+ * What kinds use to look before anything is sent again after an attempt that may have been applied: Greenhouse has
+ * no idempotency keys and no way to delete a note, so looking is the only way to never write one twice. Reads run as
+ * the tenant's default user (v3 lists need a Site Admin). Each kind's {@link OutboundKind#reconcile} says what to
+ * look for.
  */
 final class Reconciler {
-    /** How far before the item's acceptance a matching note may be dated (clock skew between us and Greenhouse). */
+    /** How far before the item's acceptance a matching record may be dated (clock skew between us and Greenhouse). */
     private static final Duration SKEW = Duration.ofMinutes(5);
 
     private final GreenhouseGateway gateway;
     private final Outbox outbox;
+    private final OutboundKinds kinds;
+    private final Supplier<PartnerWrites> partner;
 
-    Reconciler(GreenhouseGateway gateway, Outbox outbox) {
+    Reconciler(GreenhouseGateway gateway, Outbox outbox, OutboundKinds kinds, Supplier<PartnerWrites> partner) {
         this.gateway = gateway;
         this.outbox = outbox;
+        this.kinds = kinds;
+        this.partner = partner;
     }
 
     /** A record Greenhouse has for the item; {@code heldBy}: an older item that asked for something else holds it. */
     record Match(JsonNode record, Long heldBy) {
     }
 
-    /**
-     * The note this item wrote: same candidate, application, type, author, subject and body, created after the item
-     * was accepted. See {@link #choose} for notes that other items hold.
-     */
-    Optional<Match> note(Tenant tenant, OutboxItem item, Kind kind, JsonNode payload, long actingUser)
-            throws InterruptedException, SQLException, ContestedRecord {
-        String since = item.createdAt().minus(SKEW).truncatedTo(ChronoUnit.SECONDS).toString();
-        String url = "/v3/notes?candidate_ids=" + payload.get("candidate_id").asLong()
-                + "&created_at=gte%7C" + since + "&per_page=500";
-        List<JsonNode> matches = new ArrayList<>();
+    /** Greenhouse's answer to one GET (null when it has no body). */
+    JsonNode read(Tenant tenant, String url) throws InterruptedException {
+        return gateway.get(tenant, reader(tenant), url).body();
+    }
+
+    /** Every record of a list, following its next links. */
+    List<JsonNode> all(Tenant tenant, String url) throws InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
         for (String next = url; next != null; ) {
             GreenhouseGateway.Answer page = gateway.get(tenant, reader(tenant), next);
-            for (JsonNode note : page.body() == null ? List.<JsonNode>of() : iterable(page.body())) {
-                if (GreenhouseWrites.sameNote(kind, payload, actingUser, note)) {
-                    matches.add(note);
-                }
+            if (page.body() != null) {
+                page.body().forEach(out::add);
             }
             next = page.next().orElse(null);
         }
-        return choose(tenant.id(), item, kind, "note", matches, (holder, note) -> Kind.parse(holder.kind())
-                .filter(Kind::isNote)
-                .map(k -> GreenhouseWrites.sameNote(k, holder.payload(), user(tenant, holder), note))
-                .orElse(true));
+        return out;
     }
 
-    /** The interview this create item recorded, found by its external_event_id and application. */
-    Optional<Match> createdInterview(Tenant tenant, OutboxItem item, JsonNode payload)
-            throws InterruptedException, SQLException, ContestedRecord {
-        String external = payload.get("external_event_id").asText();
-        GreenhouseGateway.Answer answer = gateway.get(tenant, reader(tenant),
-                "/v3/interviews?external_event_id=" + URLEncoder.encode(external, StandardCharsets.UTF_8)
-                        + "&application_ids=" + payload.get("application_id").asLong());
-        List<JsonNode> matches = new ArrayList<>();
-        for (JsonNode interview : answer.body() == null ? List.<JsonNode>of() : iterable(answer.body())) {
-            if (interview.path("external_event_id").asText().equals(external)) {
-                matches.add(interview);
-            }
-        }
-        return choose(tenant.id(), item, Kind.interview_create, "interview", matches, (holder, interview) ->
-                holder.payload().path("external_event_id").asText().equals(external)
-                        && holder.payload().path("application_id").asLong() == payload.get("application_id").asLong());
+    /** The earliest creation time a record of this item can have, for a {@code created_at=gte|} filter. */
+    String since(OutboxItem item) {
+        return item.createdAt().minus(SKEW).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** The candidate this ingest item created, as the partner API found it by external id. */
-    Optional<Match> createdCandidate(String tenant, OutboxItem item, Optional<JsonNode> found)
-            throws SQLException, ContestedRecord {
-        String external = item.payload().path("external_id").asText();
-        return choose(tenant, item, Kind.ingest_candidate, "candidate", found.stream().toList(), (holder, candidate) ->
-                holder.payload().path("external_id").asText().equals(external));
+    /** Candidate Ingestion, when the ingestion module is set up (the dispatcher checks before it reconciles). */
+    PartnerWrites partner() {
+        return partner.get();
+    }
+
+    /** The kind of an item, if this hub knows it. */
+    Optional<OutboundKind> kind(OutboxItem item) {
+        return kinds.find(item.kind());
     }
 
     /**
@@ -93,7 +79,7 @@ final class Reconciler {
      * evidence that this item was not written: with only such records, the item is contested, never sent again.
      * Empty only when Greenhouse has no matching record at all.
      */
-    private Optional<Match> choose(String tenantId, OutboxItem item, Kind kind, String what, List<JsonNode> matches,
+    Optional<Match> choose(String tenantId, OutboxItem item, OutboundKind kind, String what, List<JsonNode> matches,
             BiPredicate<OutboxItem, JsonNode> holderAskedForIt) throws SQLException, ContestedRecord {
         List<JsonNode> oldestFirst = new ArrayList<>(matches);
         oldestFirst.sort(Comparator.comparingLong(r -> r.path("id").asLong()));
@@ -101,7 +87,7 @@ final class Reconciler {
         ContestedRecord contested = null;
         for (JsonNode record : oldestFirst) {
             long id = record.path("id").asLong();
-            Optional<OutboxItem> holder = outbox.holder(tenantId, kind, id, item.id());
+            Optional<OutboxItem> holder = outbox.holder(tenantId, kinds.holding(kind), id, item.id());
             if (holder.isEmpty()) {
                 return Optional.of(new Match(record, null));
             }
@@ -126,21 +112,12 @@ final class Reconciler {
         return Optional.empty();
     }
 
-    /** Whether the interview is gone, so a delete that may have been applied needs no resend. */
-    boolean interviewGone(Tenant tenant, long interviewId) throws InterruptedException {
-        GreenhouseGateway.Answer answer = gateway.get(tenant, reader(tenant), "/v3/interviews?ids=" + interviewId);
-        return answer.body() == null || answer.body().isEmpty();
-    }
-
-    private static long user(Tenant tenant, OutboxItem holder) {
+    /** The user a holder item was written as. */
+    long user(Tenant tenant, OutboxItem holder) {
         return holder.actingUser() != null ? holder.actingUser() : reader(tenant);
     }
 
     private static long reader(Tenant tenant) {
         return tenant.harvest().orElseThrow().userId();
-    }
-
-    private static Iterable<JsonNode> iterable(JsonNode array) {
-        return array::elements;
     }
 }

@@ -17,7 +17,8 @@ import org.apache.camel.CamelContext;
 /**
  * Writes what Greenhouse answered into the synced tables ({@code gh_notes}, {@code gh_interviews}) in the same
  * transaction that marks the item delivered, so readers of those tables see a write at once instead of at the next
- * sync. Uses the stream's own definition when its route is loaded, the shipped one otherwise.
+ * sync; each kind says which stream ({@link OutboundKind#writeSynced}). Uses the stream's own definition when its
+ * route is loaded, the shipped one otherwise.
  */
 final class SyncedRecords {
     private static final Map<String, List<String>> SHIPPED_JOINS = Map.of(
@@ -33,11 +34,8 @@ final class SyncedRecords {
     }
 
     /** Creates the table if the sync has not yet; before the delivery's transaction, as DDL commits on its own. */
-    void prepare(Kind kind) throws SQLException {
-        if (kind == Kind.ingest_candidate) {
-            return;
-        }
-        StreamDefinition def = definition(kind);
+    void prepare(String stream) throws SQLException {
+        StreamDefinition def = definition(stream);
         // two threads creating the same table at once collide in pg_type: one at a time here, retry across instances
         synchronized (this) {
             try {
@@ -48,52 +46,26 @@ final class SyncedRecords {
         }
     }
 
-    void write(Connection c, String tenant, Kind kind, JsonNode record) throws SQLException {
-        StreamDefinition def = definition(kind);
-        if (kind == Kind.interview_delete) {
-            try (PreparedStatement ps = c.prepareStatement("update " + def.table()
-                    + " set deleted_at = coalesce(deleted_at, now()) where tenant = ? and id = ?")) {
-                ps.setString(1, tenant);
-                ps.setLong(2, record.path("id").asLong());
-                ps.executeUpdate();
-            }
-            return;
-        }
+    /** Upserts a record as the stream's sync would (a record without an id is left to the next sync). */
+    void upsert(Connection c, String stream, String tenant, JsonNode record) throws SQLException {
         if (record == null || !record.hasNonNull("id")) {
             return;
         }
         var page = JsonNodeFactory.instance.arrayNode().add(record);
-        tables.upsert(c, def, tenant, page, page.toString(), false);
+        tables.upsert(c, definition(stream), tenant, page, page.toString(), false);
     }
 
-    /**
-     * An ingest_candidate item is in Greenhouse: its ids and profile URL go to {@code ingestion_candidates} against
-     * the external id (a row inserted by the ingestion intake, or created here for an item inserted by SQL).
-     */
-    void ingested(Connection c, OutboxItem item, JsonNode record) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into ingestion_candidates (tenant, external_id, outbox_id, prospect, job_id, candidate_id,
-                                                  application_id, profile_url, delivered_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, now())
-                on conflict (tenant, external_id) do update set outbox_id = excluded.outbox_id,
-                    candidate_id = excluded.candidate_id, application_id = excluded.application_id,
-                    profile_url = excluded.profile_url, delivered_at = now(), gone_at = null, gone_reason = null""")) {
-            JsonNode p = item.payload();
-            ps.setString(1, item.tenant());
-            ps.setString(2, record.hasNonNull("external_id") ? record.get("external_id").asText()
-                    : p.path("external_id").asText());
-            ps.setLong(3, item.id());
-            ps.setBoolean(4, !p.has("prospect") || p.get("prospect").asBoolean(true));
-            ps.setObject(5, p.hasNonNull("job_id") ? p.get("job_id").asLong() : null);
-            ps.setLong(6, record.get("id").asLong());
-            ps.setObject(7, record.hasNonNull("application_id") ? record.get("application_id").asLong() : null);
-            ps.setString(8, record.path("profile_url").asText(null));
+    /** Marks a record deleted in the stream's table, as the sync does when Greenhouse no longer has it. */
+    void markDeleted(Connection c, String stream, String tenant, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update " + definition(stream).table()
+                + " set deleted_at = coalesce(deleted_at, now()) where tenant = ? and id = ?")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, id);
             ps.executeUpdate();
         }
     }
 
-    private StreamDefinition definition(Kind kind) {
-        String stream = kind.isNote() ? "notes" : "interviews";
+    private StreamDefinition definition(String stream) {
         Optional<StreamDefinition> loaded = context.getRoutes().stream()
                 .map(StreamRunner::parameters)
                 .filter(p -> stream.equals(p.get("stream")))
@@ -101,10 +73,5 @@ final class SyncedRecords {
                 .findFirst();
         return loaded.orElseGet(() -> new StreamDefinition(stream, stream, "gh_" + stream, SHIPPED_JOINS.get(stream),
                 500, Duration.ofMinutes(60), Duration.ofSeconds(60), Optional.empty(), "", false));
-    }
-
-    /** For a delete: the record is just its id. */
-    static JsonNode idOnly(long id) {
-        return JsonNodeFactory.instance.objectNode().put("id", id);
     }
 }
