@@ -111,20 +111,17 @@ final class LeftoverServer {
         }
     }
 
-    /** pg_ctl's fast shutdown (ends the dead Trellis's sessions, then a clean checkpoint); SIGKILL if that hangs. */
+    /** Fast shutdown (SIGINT: ends the dead Trellis's sessions, then a clean checkpoint); SIGKILL if that hangs. */
     private static void stop(ProcessHandle postmaster, Path dataDir) {
         LOG.warn("An embedded PostgreSQL (pid {}) is still running in {}, left by a Trellis that is gone (pid {}); "
                 + "stopping it", postmaster.pid(), dataDir, owner(dataDir).orElse("unknown"));
         List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
         all.add(0, postmaster);
-        Path pgCtl = Path.of(postmaster.info().command().orElseThrow()).resolveSibling("pg_ctl");
+        // not pg_ctl: it refuses to run as root, where the embedded server itself runs fine
         try {
-            Process p = new ProcessBuilder(pgCtl.toString(), "-D", dataDir.toString(), "stop", "-m", "fast", "-w",
-                    "-t", String.valueOf(STOP_WAIT_SECONDS)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            p.waitFor(STOP_WAIT_SECONDS + 5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-INT", String.valueOf(postmaster.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {
-            LOG.warn("Could not run {} ({}); stopping the server with SIGTERM", pgCtl, e.getMessage());
+            LOG.warn("Could not run kill ({}); stopping the server with SIGTERM", e.getMessage());
             postmaster.destroy();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
