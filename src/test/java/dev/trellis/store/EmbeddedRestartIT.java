@@ -147,6 +147,8 @@ class EmbeddedRestartIT {
         assertEquals(notesBefore, sandbox.state().count(Resource.NOTES), "nothing was delivered before the crash");
 
         start("delivering", "trellis.outbox.threads=4");
+        assertEquals(500, count("select count(*) from outbox where id = any(array" + ids + ")"),
+                "every item answered 202 survived");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (count("select count(*) from outbox where status = 'delivered' and id = any(array" + ids + ")") < 500) {
             assertTrue(System.nanoTime() < deadline, "not all delivered within 60 s:\n" + log("delivering"));
