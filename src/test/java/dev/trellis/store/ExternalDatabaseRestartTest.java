@@ -93,7 +93,7 @@ class ExternalDatabaseRestartTest {
                 assertFalse(candidates.get(120, TimeUnit.SECONDS).isFailed(), "the candidates sync completed");
                 assertFalse(applications.get(120, TimeUnit.SECONDS).isFailed(), "the applications sync completed");
                 waitUntil(Duration.ofSeconds(60), () -> count("select count(*) from outbox where status = 'delivered'")
-                        == items.size());
+                        == items.size(), this::outboxStates);
                 assertTrue(candidatesBefore < sandbox.state().count(Resource.CANDIDATES),
                         "the restart came in the middle of the sync: " + candidatesBefore);
                 assertEquals(sandbox.state().count(Resource.CANDIDATES),
@@ -163,14 +163,40 @@ class ExternalDatabaseRestartTest {
         boolean ok() throws Exception;
     }
 
+    /** What the outbox holds, by status and claim, for a failure message. */
+    private String outboxStates() throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select status, ambiguous, claimed_by, count(*), min(id) from outbox "
+                        + "group by 1, 2, 3 order by 1, 2, 3")) {
+            while (rs.next()) {
+                out.append(String.format("%s ambiguous=%s claimed_by=%s: %d (first id %d)%n", rs.getString(1),
+                        rs.getBoolean(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+            }
+        }
+        return out.toString();
+    }
+
     private static void waitUntil(Duration limit, Check check) throws Exception {
+        waitUntil(limit, check, () -> "");
+    }
+
+    interface State {
+        String describe() throws Exception;
+    }
+
+    private static void waitUntil(Duration limit, Check check, State state) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (check.ok()) {
-                return;
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (SQLException notYet) {
+                // the sync creates its tables with its first page; the server may be restarting
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("Not within " + limit);
+        throw new AssertionError("Not within " + limit + "\n" + state.describe());
     }
 }
