@@ -1,6 +1,8 @@
 package dev.trellis.store;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,15 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the embedded server while it starts, which after a crash includes replaying its write-ahead log and may take
- * minutes: logs progress every few seconds (with the server's latest log line), and interrupts the starting thread
- * if the server has exited, so that a failed start is reported at once rather than after the whole wait.
+ * minutes: logs progress every 5 s (with the server's latest log line), and interrupts the starting thread as soon as
+ * pg_ctl reports that the server exited, so that a failed start is reported at once rather than after the whole wait.
  */
 final class StartupWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StartupWatch.class);
-    private static final long EVERY_SECONDS = 5;
+    private static final long PROGRESS_EVERY_SECONDS = 5;
+    /** What {@code pg_ctl -w start} prints when the server exits during start-up. */
+    private static final String FAILED = "pg_ctl: could not start server";
 
     private final Path dataDir;
     private final Path serverLog;
+    private final long logOffset;
     private final Thread starter = Thread.currentThread();
     private final long started = System.nanoTime();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -28,39 +33,46 @@ final class StartupWatch implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private int checksWithoutServer;
+    private long lastProgress = System.nanoTime();
     private boolean serverExited;
     private boolean closed;
 
-    StartupWatch(Path dataDir, Path serverLog) {
+    StartupWatch(Path dataDir, Path serverLog) throws IOException {
         this.dataDir = dataDir;
         this.serverLog = serverLog;
-        timer.scheduleWithFixedDelay(this::check, EVERY_SECONDS, EVERY_SECONDS, TimeUnit.SECONDS);
+        // only what this start writes counts
+        this.logOffset = Files.exists(serverLog) ? Files.size(serverLog) : 0;
+        timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
     private synchronized void check() {
         if (closed) {
             return;
         }
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-        if (serverRunning()) {
-            checksWithoutServer = 0;
-            LOG.info("The embedded PostgreSQL in {} is still starting after {} s (after a crash it first replays its "
-                    + "write-ahead log); its latest log line: {}", dataDir, seconds, lastLines(1));
-        } else if (++checksWithoutServer >= 4) {
-            // 20 s without a server process: longer than initdb takes, which runs before the server exists
+        if (logSinceStart().contains(FAILED)) {
             serverExited = true;
             starter.interrupt();
             timer.shutdown();
+        } else if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(PROGRESS_EVERY_SECONDS)) {
+            lastProgress = System.nanoTime();
+            LOG.info("The embedded PostgreSQL in {} is still starting after {} s (after a crash it first replays its "
+                    + "write-ahead log); its latest log line: {}", dataDir,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), lastLines(1));
         }
     }
 
-    private boolean serverRunning() {
-        try {
-            String pid = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
-            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        } catch (IOException | RuntimeException e) {
-            return false;
+    private String logSinceStart() {
+        try (RandomAccessFile f = new RandomAccessFile(serverLog.toFile(), "r")) {
+            long length = f.length();
+            if (length <= logOffset) {
+                return "";
+            }
+            byte[] bytes = new byte[(int) Math.min(length - logOffset, 1_000_000)];
+            f.seek(length - bytes.length);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -71,12 +83,8 @@ final class StartupWatch implements AutoCloseable {
 
     /** The last lines of the server's log, to say why it did not start. */
     String lastLines(int n) {
-        try {
-            List<String> lines = Files.readAllLines(serverLog);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        } catch (IOException e) {
-            return "(no log in " + serverLog + ")";
-        }
+        List<String> lines = logSinceStart().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     @Override
