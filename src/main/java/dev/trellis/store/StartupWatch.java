@@ -55,8 +55,8 @@ final class StartupWatch implements AutoCloseable {
             timer.shutdown();
         } else if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(PROGRESS_EVERY_SECONDS)) {
             lastProgress = System.nanoTime();
-            LOG.info("The embedded PostgreSQL in {} is still starting after {} s (after a crash it first replays its "
-                    + "write-ahead log); its latest log line: {}", dataDir,
+            LOG.info("The embedded PostgreSQL in {} is still starting after {} s (a first start creates the database; "
+                    + "after a crash it first replays its write-ahead log); its latest log line: {}", dataDir,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), lastLines(1));
         }
     }
