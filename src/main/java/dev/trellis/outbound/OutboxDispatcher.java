@@ -111,8 +111,12 @@ public final class OutboxDispatcher extends ServiceSupport {
     }
 
     private void work() {
+        // items this thread sent or tried but could not record (database unavailable); they stay 'sending' under
+        // a claim the listener re-takes on reconnect, so nobody else would ever return them to the queue
+        List<OutboxItem> unrecorded = new ArrayList<>();
         while (running) {
             try {
+                handBack(unrecorded);
                 int claimer = listener.claimer();
                 long seen = wakeup.generation();
                 Optional<OutboxItem> item = claimer == 0 || !context.isStarted() ? Optional.empty()
@@ -129,7 +133,12 @@ public final class OutboxDispatcher extends ServiceSupport {
                 }
                 List<Outcome> outcomes = delivery.attempt(batch);
                 for (int i = 0; i < batch.size(); i++) {
-                    process(batch.get(i), outcomes.get(i));
+                    try {
+                        process(batch.get(i), outcomes.get(i));
+                    } catch (SQLException e) {
+                        unrecorded.addAll(batch.subList(i, batch.size()));
+                        throw e;
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -137,6 +146,18 @@ public final class OutboxDispatcher extends ServiceSupport {
                 LOG.warn("Outbox dispatcher: {}", masker.mask(String.valueOf(e.getMessage())));
                 sleep(1000);
             }
+        }
+    }
+
+    /** Back to the queue as ambiguous, so reconciliation looks in Greenhouse before anything is sent again. */
+    private void handBack(List<OutboxItem> unrecorded) throws SQLException {
+        while (!unrecorded.isEmpty()) {
+            OutboxItem item = unrecorded.get(0);
+            outbox.retry(item, Instant.now(), true, "its outcome could not be recorded (database unavailable)", true);
+            LOG.warn("Outbox item {} ({}, tenant {}): its outcome could not be recorded while the database was "
+                    + "unavailable; it is checked in Greenhouse before being sent again", item.id(), item.kind(),
+                    item.tenant());
+            unrecorded.remove(0);
         }
     }
 

@@ -105,9 +105,8 @@ final class OutboxListener implements Runnable {
             try (Statement s = c.createStatement()) {
                 s.execute("listen " + Outbox.CHANNEL);
             }
-            // a new id after a reconnect: items whose thread failed to record them while the session was gone stay
-            // 'sending' under the old id, and only a claimer nobody holds makes recoverOrphans return them
-            int id = 0;
+            // keep the same id after a reconnect when we can, so our in-flight items still match their claim
+            int id = claimer != 0 ? claimer : 0;
             while (id == 0 || !lock(c, id)) {
                 id = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
             }
