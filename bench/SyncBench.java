@@ -27,7 +27,7 @@ import org.postgresql.PGConnection;
  * with the hub's heap sampled from /observe/metrics, the requests counted by the sandbox, and (with --copy) the rate
  * of PostgreSQL COPY of the same rows into the same kind of table.
  *
- * java -cp target/trellis.jar bench/SyncBench.java <candidates> <sandbox rate limit, 0 = off> <hub budget> <streams> [--copy] [--xmx 512m]
+ * java -cp target/trellis.jar bench/SyncBench.java <candidates> <sandbox rate limit, 0 = off> <hub budget> <streams> [--copy] [--xmx 512m] [--durable]
  */
 public class SyncBench {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -42,7 +42,13 @@ public class SyncBench {
         Path home = Files.createTempDirectory("sync-bench");
         Files.createDirectories(home.resolve("config/tenants"));
         Files.createDirectories(home.resolve("routes"));
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        // --durable: PostgreSQL's defaults, as a production server and Trellis's embedded one run; without it the test
+        // library's fsync off and asynchronous commit (the figures recorded before issue 10)
+        EmbeddedPostgres.Builder server = EmbeddedPostgres.builder();
+        if (List.of(args).contains("--durable")) {
+            server.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+        }
+        try (EmbeddedPostgres pg = server.start();
                 Sandbox sb = Sandbox.start(SandboxSettings.builder().seed(7).candidates(candidates).rateLimit(limit).build())) {
             SandboxCredentials c = sb.credentials();
             Files.writeString(home.resolve("config/tenants/acme.properties"), """

@@ -7,6 +7,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -18,13 +20,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Duration STARTUP_WAIT = Duration.ofHours(1);
+    private static final long MAX_SERVER_LOG_BYTES = 10_000_000;
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
     private final String description;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+    private final Path embeddedDir;
+
+    private Database(EmbeddedPostgres embedded, Path embeddedDir, HikariDataSource pool, String description) {
         this.embedded = embedded;
+        this.embeddedDir = embeddedDir;
         this.pool = pool;
         this.description = description;
     }
@@ -65,7 +72,7 @@ public final class Database implements AutoCloseable {
             throw new ConfigException("Cannot connect to " + description + " (trellis.db.url, trellis.db.user, "
                     + "TRELLIS_DB_PASSWORD): " + e.getMessage(), e);
         }
-        Database db = new Database(embedded, pool, description);
+        Database db = new Database(embedded, embeddedDir, pool, description);
         try {
             migrate(pool);
         } catch (RuntimeException e) {
@@ -78,17 +85,53 @@ public final class Database implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded(Path dir, int port) {
         try {
             Files.createDirectories(dir);
+            LeftoverServer.stopIfOrphaned(dir);
+            Path serverLog = serverLog(dir);
+            startNewLogIfLarge(serverLog);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir.toFile())
                     .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1");
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    // PostgreSQL's durable defaults, which the embedded library turns off (its -F and
+                    // synchronous_commit=off): an accepted item must survive a crash and a power loss
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
+                    // crash recovery takes as long as the write-ahead log to replay; StartupWatch reports progress
+                    .setPGStartupWait(STARTUP_WAIT);
             if (port > 0) {
                 builder.setPort(port);
             }
-            return builder.start();
+            EmbeddedPostgres embedded;
+            try (StartupWatch watch = new StartupWatch(dir, serverLog)) {
+                embedded = builder.start();
+                if (watch.serverExited()) {
+                    closeQuietly(embedded);
+                    throw new ConfigException("The embedded PostgreSQL in " + dir + " exited while starting; the end "
+                            + "of its log " + serverLog + ":\n" + watch.lastLines(10));
+                }
+            }
+            Files.writeString(LeftoverServer.ownerFile(dir), ProcessHandle.current().pid() + "\n");
+            return embedded;
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ConfigException c) {
+                throw c;
+            }
             throw new ConfigException("Cannot start the embedded PostgreSQL in " + dir
-                    + " (trellis.db.embedded-dir; is another Trellis using it?): " + e.getMessage(), e);
+                    + " (trellis.db.embedded-dir; see its log " + serverLog(dir) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code <data dir>.log}: the embedded server's own log, next to its data. */
+    private static Path serverLog(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".log");
+    }
+
+    private static void startNewLogIfLarge(Path log) throws IOException {
+        if (Files.exists(log) && Files.size(log) > MAX_SERVER_LOG_BYTES) {
+            Files.move(log, log.resolveSibling(log.getFileName() + ".old"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -113,6 +156,11 @@ public final class Database implements AutoCloseable {
         pool.close();
         if (embedded != null) {
             closeQuietly(embedded);
+            try {
+                Files.deleteIfExists(LeftoverServer.ownerFile(embeddedDir));
+            } catch (IOException e) {
+                LOG.warn("Could not delete {}: {}", LeftoverServer.ownerFile(embeddedDir), e.getMessage());
+            }
         }
         LOG.info("Database closed ({})", description);
     }
