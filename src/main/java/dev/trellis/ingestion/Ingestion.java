@@ -6,6 +6,7 @@ import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.JobBoardClient;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.outbound.Outbound;
 import dev.trellis.outbound.Outbox;

@@ -8,6 +8,7 @@ import dev.trellis.check.ConnectionCheck;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.JobBoardClient;
 import dev.trellis.outbound.InvalidItem;
 import dev.trellis.outbound.ItemValidator;
 import dev.trellis.outbound.Kind;
