@@ -39,8 +39,8 @@ final class IngestionCheck {
                         + "created the API key, a service user with at least Job Admin permissions).";
             } else if (me.status() == 401) {
                 detail = "the API key (ingestion.api-key) is refused: " + me.said();
-                fix = "Candidate Ingestion: the API key is refused. In Greenhouse go to " + CheckRun.WHERE + ", find the "
-                        + "key for Candidate Ingestion (or create one), and store it where ingestion.api-key in "
+                fix = "Candidate Ingestion: the API key is refused. In Greenhouse go to " + CheckRun.WHERE
+                        + ", find the key for Candidate Ingestion (or create one), and store it where ingestion.api-key in "
                         + tenant.source() + " points (env: variable or file:).";
             } else if (me.status() == 403) {
                 detail = who + " may not act: " + me.said();

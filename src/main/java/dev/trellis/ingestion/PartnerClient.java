@@ -46,11 +46,6 @@ public final class PartnerClient implements PartnerWrites {
         return send(tenant, "GET", "jobs", null);
     }
 
-    /** {@code GET /v1/partner/current_user}. */
-    public JsonNode currentUser(Tenant tenant) throws InterruptedException {
-        return send(tenant, "GET", "current_user", null);
-    }
-
     /** {@code GET /v1/partner/candidates?candidate_ids=} in chunks of {@value #CHUNK}; what Greenhouse still shows. */
     public List<JsonNode> candidates(Tenant tenant, List<Long> ids) throws InterruptedException {
         List<JsonNode> out = new ArrayList<>();
