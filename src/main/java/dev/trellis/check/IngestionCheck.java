@@ -24,55 +24,69 @@ final class IngestionCheck {
     }
 
     void run(Tenant.Ingestion in) throws InterruptedException {
+        RawAnswer me = partner.probe(tenant, "GET", "current_user", null);
+        if (me.status() != 200) {
+            refused(in, me);
+        } else if (!GreenhouseShape.partnerUser(me.json())) {
+            notPartnerApi(in, me);
+        } else {
+            permissions(in, me);
+        }
+    }
+
+    /** {@code current_user} was not answered: which of the key, the e-mail and the user is wrong. */
+    private void refused(Tenant.Ingestion in, RawAnswer me) {
         String base = in.baseUrl() + "/v1/partner/";
         List<Feature.Need> needs = Feature.INGESTION.needs();
-        RawAnswer me = partner.probe(tenant, "GET", "current_user", null);
         String who = "user e-mail " + in.userEmail() + " (ingestion.user-email, sent as On-Behalf-Of)";
-        if (me.status() != 200) {
-            Status s = me.status() == 401 || me.status() == 403 ? Status.MISSING : Status.UNKNOWN;
-            String detail;
-            String fix;
-            if (me.status() == 401 && "On-Behalf-Of".equalsIgnoreCase(me.field())) {
-                detail = "the API key is accepted, but " + who + " is not a Greenhouse user: " + me.said();
-                fix = "Candidate Ingestion: ingestion.user-email = " + in.userEmail() + " in " + tenant.source()
-                        + " is no Greenhouse user. Use the e-mail of an active user (normally the user who "
-                        + "created the API key, a service user with at least Job Admin permissions).";
-            } else if (me.status() == 401) {
-                detail = "the API key (ingestion.api-key) is refused: " + me.said();
-                fix = "Candidate Ingestion: the API key is refused. In Greenhouse go to " + CheckRun.WHERE
-                        + ", find the key for Candidate Ingestion (or create one), and store it where "
-                        + "ingestion.api-key in " + tenant.source() + " points (env: variable or file:).";
-            } else if (me.status() == 403) {
-                detail = who + " may not act: " + me.said();
-                fix = "Candidate Ingestion: " + in.userEmail() + " is deactivated or has no access. Re-activate "
-                        + "the user in Greenhouse (Configure > Users) or set ingestion.user-email in "
-                        + tenant.source() + " to an active user with at least Job Admin permissions.";
-            } else {
-                detail = me.status() == 0 ? base + " did not answer (" + me.error() + ")"
-                        : "GET current_user answered " + me.status() + ": " + me.said();
-                fix = null;
-            }
-            run.add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, s, detail, needs.get(0).impact());
-            for (Feature.Need n : needs.subList(1, needs.size())) {
-                run.add(4, Feature.INGESTION.id(), n.permission(), null, s == Status.MISSING ? Status.BLOCKED : s,
-                        "not checked: the credentials are refused", n.impact());
-            }
-            if (fix != null) {
-                run.fixes.add(fix);
-            }
-            return;
+        Status s = me.status() == 401 || me.status() == 403 ? Status.MISSING : Status.UNKNOWN;
+        String detail;
+        String fix;
+        if (me.status() == 401 && "On-Behalf-Of".equalsIgnoreCase(me.field())) {
+            detail = "the API key is accepted, but " + who + " is not a Greenhouse user: " + me.said();
+            fix = "Candidate Ingestion: ingestion.user-email = " + in.userEmail() + " in " + tenant.source()
+                    + " is no Greenhouse user. Use the e-mail of an active user (normally the user who "
+                    + "created the API key, a service user with at least Job Admin permissions).";
+        } else if (me.status() == 401) {
+            detail = "the API key (ingestion.api-key) is refused: " + me.said();
+            fix = "Candidate Ingestion: the API key is refused. In Greenhouse go to " + CheckRun.WHERE
+                    + ", find the key for Candidate Ingestion (or create one), and store it where "
+                    + "ingestion.api-key in " + tenant.source() + " points (env: variable or file:).";
+        } else if (me.status() == 403) {
+            detail = who + " may not act: " + me.said();
+            fix = "Candidate Ingestion: " + in.userEmail() + " is deactivated or has no access. Re-activate "
+                    + "the user in Greenhouse (Configure > Users) or set ingestion.user-email in "
+                    + tenant.source() + " to an active user with at least Job Admin permissions.";
+        } else {
+            detail = me.status() == 0 ? base + " did not answer (" + me.error() + ")"
+                    : "GET current_user answered " + me.status() + ": " + me.said();
+            fix = null;
         }
-        if (!GreenhouseShape.partnerUser(me.json())) {
-            String detail = "this does not look like Greenhouse's Candidate Ingestion API at " + in.baseUrl()
-                    + ": GET current_user answered " + CheckRun.answered(me.status(), me.text());
-            for (Feature.Need n : needs) {
-                run.add(4, Feature.INGESTION.id(), n.permission(), null, Status.UNKNOWN, detail, n.impact());
-            }
-            run.fixes.add("Candidate Ingestion: ingestion.base-url = " + in.baseUrl() + " in " + tenant.source()
-                    + " does not look like Greenhouse's Candidate Ingestion API. Greenhouse's is "
-                    + "https://api.greenhouse.io, without /v1/partner (Trellis adds the path).");
-            return;
+        run.add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, s, detail, needs.get(0).impact());
+        for (Feature.Need n : needs.subList(1, needs.size())) {
+            run.add(4, Feature.INGESTION.id(), n.permission(), null, s == Status.MISSING ? Status.BLOCKED : s,
+                    "not checked: the credentials are refused", n.impact());
         }
+        if (fix != null) {
+            run.fixes.add(fix);
+        }
+    }
+
+    private void notPartnerApi(Tenant.Ingestion in, RawAnswer me) {
+        List<Feature.Need> needs = Feature.INGESTION.needs();
+        String detail = "this does not look like Greenhouse's Candidate Ingestion API at " + in.baseUrl()
+                + ": GET current_user answered " + CheckRun.answered(me.status(), me.text());
+        for (Feature.Need n : needs) {
+            run.add(4, Feature.INGESTION.id(), n.permission(), null, Status.UNKNOWN, detail, n.impact());
+        }
+        run.fixes.add("Candidate Ingestion: ingestion.base-url = " + in.baseUrl() + " in " + tenant.source()
+                + " does not look like Greenhouse's Candidate Ingestion API. Greenhouse's is "
+                + "https://api.greenhouse.io, without /v1/partner (Trellis adds the path).");
+    }
+
+    /** The user may act: whether it may create candidates (a refused create) and read them and the jobs. */
+    private void permissions(Tenant.Ingestion in, RawAnswer me) throws InterruptedException {
+        List<Feature.Need> needs = Feature.INGESTION.needs();
         run.add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, Status.OK, "API key accepted; acting as "
                 + in.userEmail() + " (user " + me.json().path("id").asText("?") + ")", needs.get(0).impact());
         // a POST that fails validation (no names, no external_id) before anything is created
@@ -96,7 +110,7 @@ final class IngestionCheck {
         }
     }
 
-    void addPartner(Feature.Need need, RawAnswer h, String what) {
+    private void addPartner(Feature.Need need, RawAnswer h, String what) {
         // both reads answer arrays (§6.4); anything else at 200 is not Greenhouse's answer
         Status s = h.status() == 200 && h.json() != null && h.json().isArray() ? Status.OK
                 : h.status() == 401 || h.status() == 403 ? Status.MISSING : Status.UNKNOWN;
