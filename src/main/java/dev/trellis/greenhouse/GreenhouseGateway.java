@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -226,18 +225,14 @@ public final class GreenhouseGateway {
         if (attempt >= policy.maxAttempts()) {
             throw new GreenhouseException(status, true, reason + " (gave up after " + attempt + " attempts)", cause);
         }
-        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempt - 1, 16));
-        long sleep = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        long sleep = Backoff.delay(policy.backoff(), policy.maxBackoff(), attempt).toMillis();
         LOG.warn("{}; retry {} in {} ms", masker.mask(reason), attempt, sleep);
         Thread.sleep(sleep);
     }
 
     private static GreenhouseRejection rejection(Tenant tenant, long sub, String method, URI uri, String endpoint,
             int status, String body) {
-        String said = body.strip();
-        if (said.length() > 500) {
-            said = said.substring(0, 500) + "...";
-        }
+        String said = ErrorBody.truncate(body, 500);
         if (status == 403) {
             String scope = scope(method, uri);
             String rule = method.equals("GET")

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.config.Tenant;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,16 +134,7 @@ public final class TokenCache {
     private Token mint(Tenant tenant, long sub) throws InterruptedException {
         Tenant.Harvest harvest = tenant.harvest().orElseThrow(() -> new GreenhouseRejection(0,
                 "Tenant " + tenant.id() + " has no Harvest credentials (harvest.* keys in " + tenant.source() + ")"));
-        String basic = Base64.getEncoder().encodeToString(
-                (harvest.clientId() + ":" + harvest.clientSecret()).getBytes(StandardCharsets.UTF_8));
-        String form = "grant_type=client_credentials&sub=" + URLEncoder.encode(Long.toString(sub), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(harvest.tokenUrl())
-                .timeout(timeout)
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
+        HttpRequest request = TokenRequest.build(harvest, sub, timeout);
         for (int attempt = 1; ; attempt++) {
             HttpResponse<String> response;
             Instant sentAt = clock.instant();

@@ -6,6 +6,7 @@ import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.JobBoardClient;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.outbound.Outbound;
 import dev.trellis.outbound.Outbox;
@@ -33,10 +34,13 @@ public final class Ingestion {
                 OutboxDispatcher.class);
         OutboxIntake intake = new OutboxIntake(tenants, new Outbox(dataSource),
                 dispatcher == null ? () -> { } : dispatcher::wake);
-        IngestionService service = new IngestionService(tenants, dataSource, partner,
-                new JobBoardClient(gateway), gateway,
-                CheckSetup.check(settings, http, harvestBudget, masker, meters), intake, meters);
-        context.getRegistry().bind(IngestionService.BEAN, service);
-        context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(service, new JsonResponse(masker)));
+        IngestionTenants ingestionTenants = new IngestionTenants(tenants);
+        Db db = new Db(dataSource);
+        context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(ingestionTenants,
+                new PartnerConnect(ingestionTenants, CheckSetup.check(settings, http, harvestBudget, masker, meters),
+                        meters),
+                new JobImport(ingestionTenants, db, partner, new JobBoardClient(gateway), meters), new JobLinks(db),
+                new CandidatePush(db, intake, meters), new StatusSync(tenants, db, partner, gateway, meters),
+                new JsonResponse(masker)));
     }
 }

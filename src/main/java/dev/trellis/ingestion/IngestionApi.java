@@ -15,48 +15,68 @@ import org.apache.camel.Exchange;
 public final class IngestionApi {
     public static final String BEAN = "ingestionApi";
 
-    private final IngestionService service;
+    private final IngestionTenants tenants;
+    private final PartnerConnect connect;
+    private final JobImport jobImport;
+    private final JobLinks links;
+    private final CandidatePush push;
+    private final StatusSync statusSync;
     private final JsonResponse response;
 
-    public IngestionApi(IngestionService service, JsonResponse response) {
-        this.service = service;
+    public IngestionApi(IngestionTenants tenants, PartnerConnect connect, JobImport jobImport, JobLinks links,
+            CandidatePush push, StatusSync statusSync, JsonResponse response) {
+        this.tenants = tenants;
+        this.connect = connect;
+        this.jobImport = jobImport;
+        this.links = links;
+        this.push = push;
+        this.statusSync = statusSync;
         this.response = response;
     }
 
-    public IngestionService service() {
-        return service;
+    /** For the schedules of {@link IngestionRoutes}. */
+    PartnerConnect partnerConnect() {
+        return connect;
+    }
+
+    JobImport jobImport() {
+        return jobImport;
+    }
+
+    StatusSync statusSync() {
+        return statusSync;
     }
 
     private void answer(Exchange exchange, int status, JsonResponse.Handler handler) {
         response.answer(exchange, status, ex -> {
             try {
                 return handler.handle(ex);
-            } catch (IngestionService.Refused e) {
+            } catch (Refused e) {
                 throw ApiException.badRequest(e.getMessage());
-            } catch (IngestionService.NotFound e) {
+            } catch (NotFound e) {
                 throw ApiException.notFound(e.getMessage());
             }
         });
     }
 
     private Tenant tenant(Exchange ex) {
-        return service.tenant(ex.getIn().getHeader("tenant", String.class));
+        return tenants.tenant(ex.getIn().getHeader("tenant", String.class));
     }
 
     public void connect(Exchange exchange) {
         answer(exchange, 200, ex -> {
             Tenant t = tenant(ex);
             if (t.ingestion().isEmpty() && t.jobBoard().isEmpty()) {
-                throw new IngestionService.Refused("Tenant '" + t.id() + "' has neither a Candidate Ingestion key "
+                throw new Refused("Tenant '" + t.id() + "' has neither a Candidate Ingestion key "
                         + "(ingestion.api-key, ingestion.user-email) nor a job board (job-board.token) in " + t.source());
             }
-            return service.connect(t).toMap();
+            return connect.connect(t).toMap();
         });
     }
 
     public void importNow(Exchange exchange) {
         answer(exchange, 200, ex -> {
-            IngestionService.Imported i = service.importJobs(tenant(ex));
+            JobImport.Imported i = jobImport.importJobs(tenant(ex));
             return Map.of("jobs", i.jobs(), "jobs_gone", i.jobsGone(), "board_posts", i.posts(),
                     "board_posts_gone", i.postsGone());
         });
@@ -64,23 +84,23 @@ public final class IngestionApi {
 
     public void syncNow(Exchange exchange) {
         answer(exchange, 200, ex -> {
-            IngestionService.Synced s = service.syncStatus(service.ingestionTenant(ex.getIn().getHeader("tenant",
+            StatusSync.Synced s = statusSync.syncStatus(tenants.ingestionTenant(ex.getIn().getHeader("tenant",
                     String.class)));
             return Map.of("candidates_seen", s.candidates(), "changes", s.changes(), "gone", s.gone());
         });
     }
 
     public void jobs(Exchange exchange) {
-        answer(exchange, 200, ex -> Map.of("jobs", service.jobs(tenant(ex))));
+        answer(exchange, 200, ex -> Map.of("jobs", jobImport.jobs(tenant(ex))));
     }
 
     public void job(Exchange exchange) {
-        answer(exchange, 200, ex -> service.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId")
+        answer(exchange, 200, ex -> jobImport.partnerJob(tenant(ex), JsonResponse.number(ex, "jobId")
                 .orElseThrow(() -> ApiException.badRequest("Parameter 'jobId' is required"))));
     }
 
     public void links(Exchange exchange) {
-        answer(exchange, 200, ex -> Map.of("links", service.links(tenant(ex))));
+        answer(exchange, 200, ex -> Map.of("links", links.links(tenant(ex))));
     }
 
     public void putLink(Exchange exchange) {
@@ -88,18 +108,18 @@ public final class IngestionApi {
             String body = ex.getIn().getBody(String.class);
             JsonNode json = body == null || body.isBlank() ? null : JsonBody.parse(body);
             if (json == null || !json.isObject()) {
-                throw new IngestionService.Refused("Field 'body': must be {\"job_id\": <Greenhouse job id>, "
+                throw new Refused("Field 'body': must be {\"job_id\": <Greenhouse job id>, "
                         + "\"name\": \"<partner job name>\"}");
             }
-            return service.putLink(tenant(ex), ex.getIn().getHeader("partnerJobRef", String.class), json);
+            return links.putLink(tenant(ex), ex.getIn().getHeader("partnerJobRef", String.class), json);
         });
     }
 
     public void deleteLink(Exchange exchange) {
         answer(exchange, 200, ex -> {
             String ref = ex.getIn().getHeader("partnerJobRef", String.class);
-            if (!service.deleteLink(tenant(ex), ref)) {
-                throw new IngestionService.NotFound("No job link '" + ref + "'");
+            if (!links.deleteLink(tenant(ex), ref)) {
+                throw new NotFound("No job link '" + ref + "'");
             }
             return Map.of("deleted", ref);
         });
@@ -107,13 +127,13 @@ public final class IngestionApi {
 
     public void push(Exchange exchange) {
         answer(exchange, 202, ex -> {
-            Tenant t = service.ingestionTenant(ex.getIn().getHeader("tenant", String.class));
+            Tenant t = tenants.ingestionTenant(ex.getIn().getHeader("tenant", String.class));
             String body = ex.getIn().getBody(String.class);
-            List<IngestionService.Pushed> pushed;
+            List<CandidatePush.Pushed> pushed;
             try {
-                pushed = service.push(t, body == null || body.isBlank() ? null : JsonBody.parse(body));
-            } catch (IngestionService.Refused | BadField e) {
-                service.refused(t);
+                pushed = push.push(t, body == null || body.isBlank() ? null : JsonBody.parse(body));
+            } catch (Refused | BadField e) {
+                push.refused(t);
                 throw e;
             }
             List<Map<String, Object>> items = pushed.stream().map(p -> {
@@ -130,11 +150,11 @@ public final class IngestionApi {
     }
 
     public void candidates(Exchange exchange) {
-        answer(exchange, 200, ex -> Map.of("candidates", service.candidates(tenant(ex),
+        answer(exchange, 200, ex -> Map.of("candidates", push.candidates(tenant(ex),
                 JsonResponse.number(ex, "limit").orElse(100L).intValue())));
     }
 
     public void candidate(Exchange exchange) {
-        answer(exchange, 200, ex -> service.candidate(tenant(ex), ex.getIn().getHeader("externalId", String.class)));
+        answer(exchange, 200, ex -> push.candidate(tenant(ex), ex.getIn().getHeader("externalId", String.class)));
     }
 }

@@ -15,7 +15,6 @@ public final class IngestionRoutes extends RouteBuilder {
         if (api == null) {
             return;
         }
-        IngestionService service = api.service();
         Settings settings = new Settings(getContext());
         long jobsPeriod = settings.number("trellis.ingestion.jobs-period-minutes", 60) * 60_000;
         long statusPeriod = settings.number("trellis.ingestion.status-period-minutes", 15) * 60_000;
@@ -55,15 +54,15 @@ public final class IngestionRoutes extends RouteBuilder {
 
         if (connectOnStartup) {
             from("timer:ingestion-connect?repeatCount=1&delay=" + settings.number("trellis.ingestion.startup-delay-ms",
-                    1000)).routeId("ingestion-connect").process(exchange -> service.connectAll());
+                    1000)).routeId("ingestion-connect").process(exchange -> api.partnerConnect().connectAll());
         }
         if (jobsPeriod > 0) {
             from("timer:ingestion-jobs?delay=" + (importOnStartup
-                    ? settings.number("trellis.ingestion.startup-delay-ms", 1000) : jobsPeriod) + "&period=" + jobsPeriod).routeId("ingestion-job-import").process(exchange -> service.importAll());
+                    ? settings.number("trellis.ingestion.startup-delay-ms", 1000) : jobsPeriod) + "&period=" + jobsPeriod).routeId("ingestion-job-import").process(exchange -> api.jobImport().importAll());
         }
         if (statusPeriod > 0) {
             from("timer:ingestion-status?delay=" + statusPeriod + "&period=" + statusPeriod)
-                    .routeId("ingestion-status-sync").process(exchange -> service.syncAll());
+                    .routeId("ingestion-status-sync").process(exchange -> api.statusSync().syncAll());
         }
     }
 }

@@ -8,27 +8,20 @@ import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.AmbiguousWrite;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.GreenhouseRejection;
+import dev.trellis.greenhouse.PartnerApi;
 import dev.trellis.outbound.PartnerWrites;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Candidate Ingestion API (docs/greenhouse.md#ingestion-auth): HTTP Basic with the tenant's partner key (empty
- * password) and {@code On-Behalf-Of: <ingestion.user-email>} on every request. Each request takes a permit from the
- * tenant's ingestion budget (key {@code <tenant>/ingestion}: the partner key is a credential of its own, and Greenhouse
- * documents no limit shared with Harvest). GETs are retried on 429, 5xx, timeouts and unreadable bodies; the POST only
- * when it surely did not arrive, and otherwise raises {@link AmbiguousWrite}. Refusals name the cause and the fix.
+ * What Trellis asks of the Candidate Ingestion API (docs/greenhouse.md#candidate-ingestion), each request sent by {@link PartnerApi}. GETs are retried
+ * on 429, 5xx, timeouts and unreadable bodies; the POST only when it surely did not arrive, and otherwise raises {@link AmbiguousWrite}. Refusals name the cause and the fix.
  */
 public final class PartnerClient implements PartnerWrites {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerClient.class);
@@ -37,6 +30,7 @@ public final class PartnerClient implements PartnerWrites {
     public static final int CHUNK = 50;
 
     private final GreenhouseGateway harvest;
+    private final PartnerApi api;
 
     /**
      * @param harvest the gateway: its request loop carries these requests too (with the partner key instead of a
@@ -44,20 +38,12 @@ public final class PartnerClient implements PartnerWrites {
      */
     public PartnerClient(GreenhouseGateway harvest) {
         this.harvest = harvest;
-    }
-
-    static String budgetKey(Tenant tenant) {
-        return tenant.id() + "/ingestion";
+        this.api = new PartnerApi(harvest);
     }
 
     /** {@code GET /v1/partner/jobs}. */
     public JsonNode jobs(Tenant tenant) throws InterruptedException {
         return send(tenant, "GET", "jobs", null);
-    }
-
-    /** {@code GET /v1/partner/current_user}. */
-    public JsonNode currentUser(Tenant tenant) throws InterruptedException {
-        return send(tenant, "GET", "current_user", null);
     }
 
     /** {@code GET /v1/partner/candidates?candidate_ids=} in chunks of {@value #CHUNK}; what Greenhouse still shows. */
@@ -139,70 +125,6 @@ public final class PartnerClient implements PartnerWrites {
 
     /** One request under {@code <ingestion.base-url>/v1/partner/}, through the gateway's request loop. */
     JsonNode send(Tenant tenant, String method, String path, JsonNode body) throws InterruptedException {
-        Tenant.Ingestion in = tenant.ingestion().orElseThrow(() -> new GreenhouseRejection(0, "Tenant " + tenant.id()
-                + " has no Candidate Ingestion key (ingestion.* keys in " + tenant.source() + ")"));
-        URI uri = URI.create(in.baseUrl() + "/v1/partner/" + path);
-        String endpoint = method + " /v1/partner/" + path.replaceAll("\\?.*", "");
-        Map<String, String> headers = Map.of(
-                "Authorization", "Basic " + Base64.getEncoder().encodeToString((in.apiKey() + ":")
-                        .getBytes(StandardCharsets.UTF_8)),
-                "On-Behalf-Of", in.userEmail());
-        return harvest.exchange(tenant.id(), budgetKey(tenant), new GreenhouseGateway.Credential() {
-            @Override
-            public Map<String, String> headers() {
-                return headers;
-            }
-
-            @Override
-            public boolean refused(Map<String, String> sent) {
-                return false; // a partner key has nothing to renew
-            }
-
-            @Override
-            public GreenhouseRejection rejection(int status, String where, String said) {
-                return PartnerClient.this.rejection(tenant, in, where, status, said);
-            }
-        }, method, uri, endpoint, body).body();
+        return api.send(tenant, method, path, body);
     }
-
-    /** Names what is wrong and how to fix it: the key, the e-mail, or the user's permissions. */
-    GreenhouseRejection rejection(Tenant tenant, Tenant.Ingestion in, String endpoint, int status, String text) {
-        String said = text == null ? "" : text.strip(); // the gateway masked it
-        String field = "";
-        try {
-            JsonNode json = JSON.readTree(said);
-            JsonNode e = json.path("errors").path(0);
-            if (e.isObject()) {
-                said = e.path("message").asText();
-                field = e.path("field").asText("");
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not JSON: keep the text
-        }
-        if (said.length() > 500) {
-            said = said.substring(0, 500) + "...";
-        }
-        String where = endpoint + " for tenant " + tenant.id();
-        String message;
-        if (status == 401 && field.equalsIgnoreCase("On-Behalf-Of")) {
-            message = where + " was refused (401): ingestion.user-email " + in.userEmail() + " in " + tenant.source()
-                    + " is not a Greenhouse user. Set it to the e-mail of an active user, normally the one who "
-                    + "created the Candidate Ingestion key. Greenhouse said: " + said;
-        } else if (status == 401) {
-            message = where + " was refused (401): the Candidate Ingestion key (ingestion.api-key in "
-                    + tenant.source() + ") is unknown. In Greenhouse go to Configure > Dev Center > API Credential "
-                    + "Management, create (or find) the Candidate Ingestion key and store it where ingestion.api-key "
-                    + "points. Greenhouse said: " + said;
-        } else if (status == 403) {
-            message = where + " was refused (403): " + in.userEmail() + " lacks the permission (deactivated, or "
-                    + "Basic permissions, which cannot read candidates or prospects). Give the user at least Job Admin "
-                    + "permissions on the linked jobs (Configure > Users), or set ingestion.user-email to such a user. "
-                    + "Greenhouse said: " + said;
-        } else {
-            message = where + " was rejected (" + status + ")" + (field.isEmpty() ? "" : ", field " + field)
-                    + ". Greenhouse said: " + said;
-        }
-        return new GreenhouseRejection(status, message);
-    }
-
 }

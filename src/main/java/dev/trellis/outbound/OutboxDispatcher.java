@@ -3,6 +3,7 @@ package dev.trellis.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.deadletter.DeadLetterRoutes;
+import dev.trellis.greenhouse.Backoff;
 import dev.trellis.route.HubHeaders;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -373,8 +373,7 @@ public final class OutboxDispatcher extends ServiceSupport {
     }
 
     private Duration backoff(int attempts) {
-        long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempts - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+        return Backoff.delay(policy.backoff(), policy.maxBackoff(), attempts);
     }
 
     private String error(Exception e) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.hub.Hub;
-import dev.trellis.hub.HubHeaders;
-import dev.trellis.hub.RouteInvoker;
 import dev.trellis.hub.TestHome;
+import dev.trellis.route.HubHeaders;
+import dev.trellis.route.RouteInvoker;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxSettings;

@@ -1,9 +1,7 @@
-package dev.trellis.ingestion;
+package dev.trellis.greenhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.Tenant;
-import dev.trellis.greenhouse.GreenhouseGateway;
-import dev.trellis.greenhouse.GreenhouseRejection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +26,15 @@ public final class JobBoardClient {
     }
 
     public JsonNode get(Tenant tenant, String path) throws InterruptedException {
+        return answer(tenant, path).body();
+    }
+
+    /** The connection check's request: refusals and failures come back as answers, not as errors. */
+    public RawAnswer probe(Tenant tenant, String path) throws InterruptedException {
+        return RawAnswer.of(() -> answer(tenant, path));
+    }
+
+    private GreenhouseGateway.Answer answer(Tenant tenant, String path) throws InterruptedException {
         Tenant.JobBoard board = tenant.jobBoard().orElseThrow(() -> new GreenhouseRejection(0, "Tenant " + tenant.id()
                 + " has no job board (job-board.token in " + tenant.source() + ")"));
         URI uri = URI.create(board.baseUrl() + "/v1/boards/" + URLEncoder.encode(board.boardToken(),
@@ -48,11 +55,12 @@ public final class JobBoardClient {
                 if (status == 404) {
                     return new GreenhouseRejection(404, endpoint + " for tenant " + tenant.id() + ": no job board with "
                             + "token '" + board.boardToken() + "'. Set job-board.token in " + tenant.source() + " to the "
-                            + "last part of the board's address (boards.greenhouse.io/<token>). Greenhouse said: " + said);
+                            + "last part of the board's address (boards.greenhouse.io/<token>). Greenhouse said: " + said,
+                            said);
                 }
                 return new GreenhouseRejection(status, endpoint + " for tenant " + tenant.id() + " was rejected ("
-                        + status + "): " + said);
+                        + status + "): " + said, said);
             }
-        }, "GET", uri, "GET /v1/boards/{token}" + path.replaceAll("\\?.*", ""), null).body();
+        }, "GET", uri, "GET /v1/boards/{token}" + path.replaceAll("\\?.*", ""), null);
     }
 }
