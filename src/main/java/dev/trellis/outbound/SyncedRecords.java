@@ -2,8 +2,8 @@ package dev.trellis.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trellis.sync.StreamCatalog;
 import dev.trellis.sync.StreamDefinition;
-import dev.trellis.sync.StreamRunner;
 import dev.trellis.sync.SyncTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,11 +94,7 @@ final class SyncedRecords {
 
     private StreamDefinition definition(Kind kind) {
         String stream = kind.isNote() ? "notes" : "interviews";
-        Optional<StreamDefinition> loaded = context.getRoutes().stream()
-                .map(StreamRunner::parameters)
-                .filter(p -> stream.equals(p.get("stream")))
-                .map(StreamDefinition::from)
-                .findFirst();
+        Optional<StreamDefinition> loaded = StreamCatalog.stream(context, stream).map(StreamCatalog.Entry::definition);
         return loaded.orElseGet(() -> new StreamDefinition(stream, stream, "gh_" + stream, SHIPPED_JOINS.get(stream),
                 500, Duration.ofMinutes(60), Duration.ofSeconds(60), Optional.empty(), "", false));
     }
