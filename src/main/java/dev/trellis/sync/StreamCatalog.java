@@ -84,6 +84,8 @@ public final class StreamCatalog {
                 try {
                     PluginHelper.getRoutesLoader(context).loadRoutes(
                             PluginHelper.getResourceLoader(context).resolveResource("file:" + file));
+                    // a context that is not started does not run the template's check: the catalog's own does
+                    of(context);
                 } catch (Exception e) {
                     throw new ConfigException("Cannot read the routes of " + file + ": " + message(e), e);
                 }

@@ -1,6 +1,7 @@
 package dev.trellis.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.sync.StreamCatalog;
@@ -148,5 +149,18 @@ class TemplatedRouteReloadTest {
         } finally {
             hub.stop();
         }
+    }
+
+    @Test
+    void aMistypedParameterStopsTheStartUpNamingIt() {
+        TestHome home = new TestHome(dir).route("streams.camel.yaml",
+                stream("0 0 3 * * ?", 100).replace("perPage", "perpage"));
+        Exception e = assertThrows(Exception.class, () -> home.start().stop());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("Stream 'offices': unknown template parameter 'perpage' (did you mean "
+                + "'perPage'?)"), messages.toString());
     }
 }
