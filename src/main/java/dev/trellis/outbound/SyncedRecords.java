@@ -8,10 +8,8 @@ import dev.trellis.sync.SyncTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.CamelContext;
 
 /**
@@ -94,9 +92,8 @@ final class SyncedRecords {
 
     private StreamDefinition definition(Kind kind) {
         String stream = kind.isNote() ? "notes" : "interviews";
-        Optional<StreamDefinition> loaded = StreamCatalog.stream(context, stream).map(StreamCatalog.Entry::definition);
-        return loaded.orElseGet(() -> new StreamDefinition(stream, stream, "gh_" + stream, SHIPPED_JOINS.get(stream),
-                500, Duration.ofMinutes(60), Duration.ofSeconds(60), Optional.empty(), "", false));
+        return StreamCatalog.stream(context, stream).map(StreamCatalog.Entry::definition).orElseGet(() ->
+                StreamDefinition.from(Map.of("stream", stream, "joinColumns", String.join(",", SHIPPED_JOINS.get(stream)))));
     }
 
     /** For a delete: the record is just its id. */
