@@ -3,6 +3,7 @@ package dev.trellis.sync;
 import dev.trellis.config.ConfigException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -70,6 +71,6 @@ public enum StreamParameter {
     }
 
     private static String dashed(String key) {
-        return key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 }
