@@ -109,7 +109,7 @@ public final class CheckCommand implements Callable<Integer> {
                         + " (see config/tenants/example.properties.sample)");
                 return 1;
             }
-            List<Streams.Ref> streams = Streams.of(dir.resolve("routes"));
+            List<Streams.Ref> streams = Streams.of(context, dir.resolve("routes"));
             List<String> secrets = new ArrayList<>();
             tenants.forEach(t -> secrets.addAll(t.secrets()));
             secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));

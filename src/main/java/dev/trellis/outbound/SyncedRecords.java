@@ -2,16 +2,14 @@ package dev.trellis.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trellis.sync.StreamCatalog;
 import dev.trellis.sync.StreamDefinition;
-import dev.trellis.sync.StreamRunner;
 import dev.trellis.sync.SyncTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.camel.CamelContext;
 
 /**
@@ -66,12 +64,7 @@ final class SyncedRecords {
     }
 
     private StreamDefinition definition(String stream) {
-        Optional<StreamDefinition> loaded = context.getRoutes().stream()
-                .map(StreamRunner::parameters)
-                .filter(p -> stream.equals(p.get("stream")))
-                .map(StreamDefinition::from)
-                .findFirst();
-        return loaded.orElseGet(() -> new StreamDefinition(stream, stream, "gh_" + stream, SHIPPED_JOINS.get(stream),
-                500, Duration.ofMinutes(60), Duration.ofSeconds(60), Optional.empty(), "", false));
+        return StreamCatalog.stream(context, stream).map(StreamCatalog.Entry::definition).orElseGet(() ->
+                StreamDefinition.from(Map.of("stream", stream, "joinColumns", String.join(",", SHIPPED_JOINS.get(stream)))));
     }
 }

@@ -97,7 +97,7 @@ public final class InterruptedRuns {
         try {
             runs.submit(() -> {
                 try {
-                    Exchange done = RouteInvoker.invoke(context, target.route().getRouteId(),
+                    Exchange done = RouteInvoker.invoke(context, target.entry().routeId(),
                             run -> run.getIn().setHeader(HubHeaders.TENANT, tenant));
                     if (done.getException() != null) {
                         LOG.warn("Stream {} of tenant {}: the resumed run failed: {}", stream, tenant,

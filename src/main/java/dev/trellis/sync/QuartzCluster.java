@@ -40,12 +40,7 @@ public final class QuartzCluster {
             return List.of();
         }
         Set<String> streams = new HashSet<>();
-        context.getRoutes().forEach(r -> {
-            String stream = StreamRunner.parameters(r).get("stream");
-            if (stream != null) {
-                streams.add(stream);
-            }
-        });
+        StreamCatalog.of(context).forEach(s -> streams.add(s.stream()));
         List<String> removed = new ArrayList<>();
         for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!streams.contains(job.getName())) {

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.quartz.CronExpression;
 
 /** {@code /api/streams}: every stream of every tenant with its watermark, lag, last and next run; run now; reset. */
@@ -45,25 +44,20 @@ public final class StreamApi {
         this.clock = clock;
     }
 
-    /** A stream route and the tenant it serves. */
-    record Target(Route route, Map<String, String> params, Tenant tenant) {
+    /** A stream and the tenant it serves. */
+    record Target(StreamCatalog.Entry entry, Tenant tenant) {
         String stream() {
-            return params.get("stream");
+            return entry.stream();
         }
     }
 
     /** Every (stream, tenant) pair the hub runs. */
     List<Target> targets() {
         List<Target> out = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            Map<String, String> params = StreamRunner.parameters(route);
-            if (!params.containsKey("stream")) {
-                continue;
-            }
+        for (StreamCatalog.Entry entry : StreamCatalog.of(context)) {
             for (Tenant tenant : tenants.all()) {
-                String covered = params.getOrDefault("tenants", "all");
-                if (tenant.harvest().isPresent() && StreamRunner.covers(covered, tenant.id())) {
-                    out.add(new Target(route, params, tenant));
+                if (tenant.harvest().isPresent() && entry.covers(tenant.id())) {
+                    out.add(new Target(entry, tenant));
                 }
             }
         }
@@ -89,7 +83,7 @@ public final class StreamApi {
     public void syncNow(Exchange exchange) {
         response.answer(exchange, 202, ex -> {
             Target t = find(ex);
-            runs.submit(() -> RouteInvoker.invoke(context, t.route().getRouteId(),
+            runs.submit(() -> RouteInvoker.invoke(context, t.entry().routeId(),
                     run -> run.getIn().setHeader(HubHeaders.TENANT, t.tenant().id())));
             return Map.of("accepted", true, "tenant", t.tenant().id(), "stream", t.stream(),
                     "status", "/api/streams?tenant=" + t.tenant().id() + "&stream=" + t.stream());
@@ -100,7 +94,7 @@ public final class StreamApi {
     public void runAll(String tenant) {
         for (Target t : targets()) {
             if (t.tenant().id().equals(tenant)) {
-                runs.submit(() -> RouteInvoker.invoke(context, t.route().getRouteId(),
+                runs.submit(() -> RouteInvoker.invoke(context, t.entry().routeId(),
                         run -> run.getIn().setHeader(HubHeaders.TENANT, tenant)));
             }
         }
@@ -143,8 +137,8 @@ public final class StreamApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant", t.tenant().id());
         m.put("stream", t.stream());
-        m.put("route", t.route().getRouteId());
-        m.put("schedule", t.params().get("schedule"));
+        m.put("route", t.entry().routeId());
+        m.put("schedule", t.entry().schedule());
         m.put("watermark", str(state.watermark()));
         m.put("lagSeconds", state.watermark() == null ? null : Duration.between(state.watermark(), clock.instant()).toSeconds());
         Map<String, Object> last = lastRun(c, t.tenant().id(), t.stream());
@@ -153,7 +147,7 @@ public final class StreamApi {
         m.put("running", run.equals("running") || run.equals("resumed"));
         m.put("paused", state.pausedReason());
         m.put("lastSweepAt", str(state.lastSweepAt()));
-        m.put("nextRun", nextRun(t.params().get("schedule")));
+        m.put("nextRun", nextRun(t.entry().schedule()));
         m.put("lastRun", last);
         return m;
     }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * One stream as declared in routes/ YAML: which Harvest v3 resource goes into which table, with which join
- * columns, window and extra query parameters. Built from the route template's parameters, each checked with an
- * error that names the parameter and the stream.
+ * columns, window and extra query parameters. Built from the route template's parameters ({@link StreamParameter}),
+ * each checked with an error that names the parameter and the stream.
  */
 public record StreamDefinition(
         String stream,
@@ -30,14 +30,15 @@ public record StreamDefinition(
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern QUERY = Pattern.compile("([a-z_]+=[A-Za-z0-9_,|:.-]+)(&[a-z_]+=[A-Za-z0-9_,|:.-]+)*");
 
-    /** The template's parameters, by name; "none" stands for an empty value. */
-    public static StreamDefinition from(Map<String, String> p) {
+    /** The template's parameters, by name, over their defaults; "none" stands for an empty value. */
+    public static StreamDefinition from(Map<String, ?> given) {
+        Map<String, String> p = StreamParameter.resolve(given);
         String stream = name(p, "stream", p.get("stream"));
         String resource = name(p, "resource", value(p, "resource").orElse(stream));
         String table = name(p, "table", value(p, "table").orElse("gh_" + stream));
         List<String> joins = value(p, "joinColumns").map(v -> Arrays.stream(v.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).map(c -> name(p, "joinColumns", c)).toList()).orElse(List.of());
-        int perPage = (int) number(p, "perPage", 500);
+        int perPage = (int) number(p, "perPage");
         if (perPage < 1 || perPage > 500) {
             throw bad(p, "perPage", "must be between 1 and 500 (Greenhouse's limit)");
         }
@@ -56,8 +57,8 @@ public record StreamDefinition(
             throw bad(p, "query", "must not set updated_at, per_page or cursor: the stream sets them");
         }
         return new StreamDefinition(stream, resource, table, joins, perPage,
-                Duration.ofMinutes(number(p, "lookbackMinutes", 60)), Duration.ofSeconds(number(p, "lagSeconds", 60)),
-                backfill, query, Boolean.parseBoolean(value(p, "deletedRecords").orElse("false")));
+                Duration.ofMinutes(number(p, "lookbackMinutes")), Duration.ofSeconds(number(p, "lagSeconds")),
+                backfill, query, bool(p, "deletedRecords"));
     }
 
     private static Optional<String> value(Map<String, String> p, String key) {
@@ -65,12 +66,20 @@ public record StreamDefinition(
         return v == null || v.isBlank() || v.equals("none") ? Optional.empty() : Optional.of(v.trim());
     }
 
-    private static long number(Map<String, String> p, String key, long fallback) {
-        Optional<String> v = value(p, key);
+    private static boolean bool(Map<String, String> p, String key) {
+        String v = p.get(key).trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw bad(p, key, "must be true or false, not '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    static long number(Map<String, String> p, String key) {
+        String v = p.get(key).trim();
         try {
-            return v.map(Long::parseLong).orElse(fallback);
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw bad(p, key, "must be a whole number, not '" + v.get() + "'");
+            throw bad(p, key, "must be a whole number, not '" + v + "'");
         }
     }
 

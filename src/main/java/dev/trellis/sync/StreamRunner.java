@@ -8,13 +8,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import javax.sql.DataSource;
-import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,26 +30,15 @@ public final class StreamRunner {
         this.sync = sync;
     }
 
-    /** The stream's route parameters, from the route that is running. */
-    public static Map<String, String> parameters(Route route) {
-        Map<String, String> params = new HashMap<>();
-        route.getProperties().forEach((k, v) -> {
-            if (k.startsWith(StreamTemplate.PROPERTY_PREFIX) && v != null) {
-                params.put(k.substring(StreamTemplate.PROPERTY_PREFIX.length()), v.toString());
-            }
-        });
-        return params;
-    }
-
     /** First step: the tenant of the header (a manual run or a replay), else every tenant the stream covers. */
     public void selectTenants(Exchange exchange) {
         String asked = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
-        Map<String, String> params = parameters(exchange.getContext().getRoute(exchange.getFromRouteId()));
+        StreamCatalog.Entry stream = entry(exchange);
         List<String> chosen = tenants.all().stream().filter(t -> t.harvest().isPresent()).map(Tenant::id)
-                .filter(id -> covers(params.getOrDefault("tenants", "all"), id)).toList();
+                .filter(stream::covers).toList();
         if (asked != null) {
             if (!chosen.contains(asked)) {
-                throw new ConfigException("Stream " + params.get("stream") + " does not cover tenant '" + asked
+                throw new ConfigException("Stream " + stream.stream() + " does not cover tenant '" + asked
                         + "' (unknown, without Harvest credentials, or not in the stream's tenants parameter)");
             }
             chosen = List.of(asked);
@@ -64,9 +49,8 @@ public final class StreamRunner {
     /** Second step, per tenant. */
     public void run(Exchange exchange) throws Exception {
         String tenantId = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
-        Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
-        Map<String, String> params = parameters(route);
-        StreamDefinition def = StreamDefinition.from(params);
+        StreamCatalog.Entry stream = entry(exchange);
+        StreamDefinition def = stream.definition();
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new ConfigException("Unknown tenant '" + tenantId + "'"));
         String paused = pausedReason(exchange, tenantId, def.stream());
         if (paused != null) {
@@ -77,9 +61,14 @@ public final class StreamRunner {
         }
         StreamSync.Result result = sync.run(tenant, def);
         if (!result.skipped()) {
-            sweep.sweepIfDue(tenant, def, Long.parseLong(params.getOrDefault("sweepHours", "24")));
+            sweep.sweepIfDue(tenant, def, stream.sweepHours());
         }
         exchange.getIn().setBody(result);
+    }
+
+    private static StreamCatalog.Entry entry(Exchange exchange) {
+        return StreamCatalog.route(exchange.getContext(), exchange.getFromRouteId()).orElseThrow(() ->
+                new ConfigException("Route " + exchange.getFromRouteId() + " is not a harvest-stream route"));
     }
 
     /** sync_stream.paused_reason of the tenant's stream, or null when it may run. */
@@ -97,10 +86,5 @@ public final class StreamRunner {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
-    }
-
-    /** Whether a stream's {@code tenants} parameter ("all" or a comma-separated list) covers the tenant. */
-    public static boolean covers(String list, String tenant) {
-        return list.equals("all") || Arrays.stream(list.split(",")).map(String::trim).anyMatch(tenant::equals);
     }
 }

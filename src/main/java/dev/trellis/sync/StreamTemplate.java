@@ -1,8 +1,6 @@
 package dev.trellis.sync;
 
 import dev.trellis.route.HubHeaders;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
@@ -15,40 +13,26 @@ import org.apache.camel.model.RouteTemplateDefinition;
  */
 public final class StreamTemplate extends RouteBuilder {
     public static final String NAME = "harvest-stream";
-    /** Route properties carry the stream's parameters to the runner and the catalog. */
-    public static final String PROPERTY_PREFIX = "trellis.stream.";
+    /** Route property that marks the routes built from this template, for {@link StreamCatalog}. */
+    static final String TEMPLATE_PROPERTY = "trellis.template";
 
-    /** Optional parameters and their defaults; "none" stands for no value. */
-    static final String[][] OPTIONAL = {
-        {"resource", "none"}, {"table", "none"}, {"joinColumns", "none"}, {"perPage", "500"},
-        {"lookbackMinutes", "60"}, {"lagSeconds", "60"}, {"backfillFrom", "none"}, {"query", "none"},
-        {"deletedRecords", "false"}, {"sweepHours", "24"}, {"tenants", "all"},
-    };
-
-    /** Refuses a stream whose parameters are wrong before its route exists: at start-up, and on a live edit. */
+    /**
+     * Refuses a stream whose parameters are wrong before its route exists: at start-up, and on a live edit. Every
+     * parameter is checked, the schedule field by field, and a name the template does not declare is refused.
+     */
     private static void check(RouteTemplateContext context) {
-        Map<String, String> params = new HashMap<>();
-        context.getParameters().forEach((k, v) -> params.put(k, v == null ? null : v.toString()));
-        StreamDefinition.from(params);
-        StreamSchedule.parse(params.get("stream"), params.get("schedule"));
+        StreamCatalog.Entry.from(null, context.getParameters());
     }
 
     @Override
     public void configure() {
-        RouteTemplateDefinition template = routeTemplate(NAME)
-                .templateParameter("stream", null, "stream name: the state key and, by default, resource and table")
-                .templateParameter("schedule", null, "Quartz cron, e.g. 0 0/15 * * * ?")
-                .configure(StreamTemplate::check);
-        for (String[] p : OPTIONAL) {
-            template.templateParameter(p[0], p[1]);
+        RouteTemplateDefinition template = routeTemplate(NAME).configure(StreamTemplate::check);
+        for (StreamParameter p : StreamParameter.values()) {
+            template.templateParameter(p.key, p.defaultValue, p.description);
         }
         // no Quartz job recovery: InterruptedRuns continues a dead instance's run per tenant, from its saved link
         RouteDefinition route = template.from("quartz:" + QuartzCluster.GROUP + "/{{stream}}?cron=RAW({{schedule}})&stateful=true");
-        route.routeProperty(PROPERTY_PREFIX + "stream", "{{stream}}");
-        route.routeProperty(PROPERTY_PREFIX + "schedule", "{{schedule}}");
-        for (String[] p : OPTIONAL) {
-            route.routeProperty(PROPERTY_PREFIX + p[0], "{{" + p[0] + "}}");
-        }
+        route.routeProperty(TEMPLATE_PROPERTY, NAME);
         route.bean(StreamRunner.BEAN, "selectTenants")
                 .split(body())
                     .setHeader(HubHeaders.TENANT, body())

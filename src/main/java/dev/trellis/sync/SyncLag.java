@@ -58,7 +58,7 @@ public final class SyncLag extends AbstractHealthCheck {
                     Instant watermark = rs.next() ? StreamState.instant(rs, 1) : null;
                     if (watermark != null) {
                         out.add(new Lag(t.tenant().id(), t.stream(), Duration.between(watermark, clock.instant()),
-                                threshold(t.params().get("schedule"))));
+                                threshold(t.entry().schedule())));
                     }
                 }
             }

@@ -313,4 +313,26 @@ class CheckCommandTest {
         Run writesOnly = check("--tenant", "nonadmin", "--json", "-P", "trellis.check.disabled-features=sync:*");
         assertEquals(0, writesOnly.exit(), writesOnly.out());
     }
+
+    @Test
+    void aMistypedStreamParameterIsRefusedWithItsName() throws Exception {
+        Path typo = dir.resolve("routes/typo.camel.yaml");
+        Files.writeString(typo, """
+                - templatedRoute:
+                    routeTemplateRef: harvest-stream
+                    routeId: stream-typo
+                    parameters:
+                      - {name: stream, value: "offices"}
+                      - {name: schedule, value: "0 0 3 * * ?"}
+                      - {name: perpage, value: "100"}
+                """);
+        try {
+            Run run = check("--tenant", "good");
+            assertEquals(1, run.exit(), run.out() + run.err());
+            assertTrue(run.err().contains("typo.camel.yaml") && run.err().contains(
+                    "Stream 'offices': unknown template parameter 'perpage' (did you mean 'perPage'?)"), run.err());
+        } finally {
+            Files.delete(typo);
+        }
+    }
 }

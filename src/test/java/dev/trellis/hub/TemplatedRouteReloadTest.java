@@ -1,15 +1,15 @@
 package dev.trellis.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trellis.sync.StreamRunner;
+import dev.trellis.sync.StreamCatalog;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
-import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -83,8 +83,12 @@ class TemplatedRouteReloadTest {
     }
 
     private static String perPage(Hub hub) {
-        Route route = hub.context().getRoute("stream-offices");
-        return route == null ? null : StreamRunner.parameters(route).get("perPage");
+        return hub.context().getRoute("stream-offices") == null ? null
+                : "" + StreamCatalog.route(hub.context(), "stream-offices").orElseThrow().definition().perPage();
+    }
+
+    private static String schedule(Hub hub) {
+        return StreamCatalog.route(hub.context(), "stream-offices").orElseThrow().schedule();
     }
 
     @Test
@@ -99,7 +103,7 @@ class TemplatedRouteReloadTest {
                 Thread.sleep(100);
             }
             assertEquals("200", perPage(hub), "the edit was applied live");
-            assertEquals("0 0 4 * * ?", StreamRunner.parameters(hub.context().getRoute("stream-offices")).get("schedule"));
+            assertEquals("0 0 4 * * ?", schedule(hub));
 
             ListAppender<ILoggingEvent> log = new ListAppender<>();
             Logger reload = (Logger) LoggerFactory.getLogger(TemplatedRouteReload.class);
@@ -120,17 +124,43 @@ class TemplatedRouteReloadTest {
                             && refused.contains("'" + broken + "'")
                             && refused.contains("the previous definition keeps running"), refused);
                     assertEquals("200", perPage(hub), "the broken edit was refused and the previous stream runs");
-                    assertEquals("0 0 4 * * ?",
-                            StreamRunner.parameters(hub.context().getRoute("stream-offices")).get("schedule"));
+                    assertEquals("0 0 4 * * ?", schedule(hub));
                     assertTrue(hub.context().getRouteController().getRouteStatus("stream-offices").isStarted());
                 }
                 assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("minute 99, outside 0-59")),
                         "the reason is named");
+
+                // a mistyped parameter name is refused with its name, not taken as an unknown extra
+                log.list.clear();
+                home.route("streams.camel.yaml", stream("0 0 5 * * ?", 300).replace("perPage", "perpage"));
+                deadline = System.nanoTime() + 15_000_000_000L;
+                while (log.list.stream().noneMatch(e -> e.getLevel() == Level.WARN) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                String refused = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                        .map(ILoggingEvent::getFormattedMessage).findFirst().orElse("no warning logged");
+                assertTrue(refused.contains("unknown template parameter 'perpage' (did you mean 'perPage'?)")
+                        && refused.contains("the previous definition keeps running"), refused);
+                assertEquals("200", perPage(hub));
+                assertEquals("0 0 4 * * ?", schedule(hub));
             } finally {
                 reload.detachAppender(log);
             }
         } finally {
             hub.stop();
         }
+    }
+
+    @Test
+    void aMistypedParameterStopsTheStartUpNamingIt() {
+        TestHome home = new TestHome(dir).route("streams.camel.yaml",
+                stream("0 0 3 * * ?", 100).replace("perPage", "perpage"));
+        Exception e = assertThrows(Exception.class, () -> home.start().stop());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("Stream 'offices': unknown template parameter 'perpage' (did you mean "
+                + "'perPage'?)"), messages.toString());
     }
 }

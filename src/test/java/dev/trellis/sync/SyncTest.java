@@ -74,10 +74,8 @@ class SyncTest {
 
     static List<Route> streamRoutes() {
         List<Route> routes = new ArrayList<>();
-        for (Route r : hub.context().getRoutes()) {
-            if (StreamRunner.parameters(r).containsKey("stream")) {
-                routes.add(r);
-            }
+        for (StreamCatalog.Entry s : StreamCatalog.of(hub.context())) {
+            routes.add(hub.context().getRoute(s.routeId()));
         }
         return routes;
     }
