@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,9 +92,23 @@ public final class GreenhouseGateway {
             throws InterruptedException {
         Tenant.Harvest harvest = tenant.harvest().orElseThrow(() -> new GreenhouseRejection(0,
                 "Tenant " + tenant.id() + " has no Harvest credentials (harvest.* keys in " + tenant.source() + ")"));
-        URI uri = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : URI.create(harvest.baseUrl() + pathOrUrl);
+        URI uri = pathOrUrl.startsWith("http") ? onOrigin(URI.create(pathOrUrl), harvest.baseUrl())
+                : URI.create(harvest.baseUrl() + pathOrUrl);
         return exchange(tenant.id(), tenant.id(), new OAuthToken(tenant, sub, method, uri), method, uri,
                 endpoint(method, uri), body);
+    }
+
+    /**
+     * A next link on the tenant's own origin: a link saved before the base URL changed (or by a demo sandbox that
+     * restarted on another port) is followed there, and the token never goes to another host.
+     */
+    static URI onOrigin(URI link, URI base) {
+        if (Objects.equals(link.getScheme(), base.getScheme()) && Objects.equals(link.getRawAuthority(),
+                base.getRawAuthority())) {
+            return link;
+        }
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + link.getRawPath()
+                + (link.getRawQuery() == null ? "" : "?" + link.getRawQuery()));
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.trellis.sandbox.SandboxSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -108,6 +109,12 @@ class InterruptedRunsTest {
         long stored = countDirect("select count(*) from gh_candidates");
         assertTrue(stored > 0 && stored < CANDIDATES, "stopped mid-way: " + stored);
         assertEquals(1, countDirect("select count(*) from sync_stream where next_url like '%cursor=%'"), "a next link saved");
+        // saved under an origin that is gone (as a restarted demo sandbox's port): followed on the tenant's base URL
+        String origin = URI.create(sandbox.credentials().baseUrl()).getRawAuthority();
+        try (Connection c = directConnection(); Statement s = c.createStatement()) {
+            assertEquals(1, s.executeUpdate("update sync_stream set next_url = replace(next_url, '" + origin
+                    + "', '127.0.0.1:9') where next_url is not null"));
+        }
 
         sandbox.resetRequestCounts();
         home.property("trellis.sync.resume-check-seconds", "1");
