@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.api.JsonFields;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,14 +21,8 @@ abstract class GreenhouseInterviewKind implements OutboundKind {
     private static final Pattern REF = Pattern.compile("[1-9][0-9]{0,18}|outbox-[1-9][0-9]{0,18}");
 
     @Override
-    public void prepareSynced(SyncedRecords synced) throws SQLException {
-        synced.prepare(STREAM);
-    }
-
-    @Override
-    public void writeSynced(SyncedRecords synced, Connection c, OutboxItem item, JsonNode record)
-            throws SQLException {
-        synced.upsert(c, STREAM, item.tenant(), record);
+    public Optional<String> syncedStream() {
+        return Optional.of(STREAM);
     }
 
     /** Location, video URL and panel, when given. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.config.Tenant;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -113,13 +112,7 @@ abstract class GreenhouseNoteKind implements OutboundKind {
     }
 
     @Override
-    public void prepareSynced(SyncedRecords synced) throws SQLException {
-        synced.prepare(STREAM);
-    }
-
-    @Override
-    public void writeSynced(SyncedRecords synced, Connection c, OutboxItem item, JsonNode record)
-            throws SQLException {
-        synced.upsert(c, STREAM, item.tenant(), record);
+    public Optional<String> syncedStream() {
+        return Optional.of(STREAM);
     }
 }

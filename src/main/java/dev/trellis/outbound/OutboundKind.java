@@ -56,13 +56,24 @@ public interface OutboundKind {
         return null;
     }
 
+    /** The stream whose synced table holds what this kind writes ({@code notes}, {@code interviews}), if any. */
+    default Optional<String> syncedStream() {
+        return Optional.empty();
+    }
+
     /** Creates the synced table if needed; runs before the delivery's transaction (DDL commits on its own). */
     default void prepareSynced(SyncedRecords synced) throws SQLException {
+        if (syncedStream().isPresent()) {
+            synced.prepare(syncedStream().get());
+        }
     }
 
     /** Writes the delivered record to the synced table, in the transaction that marks the item delivered. */
     default void writeSynced(SyncedRecords synced, Connection c, OutboxItem item, JsonNode record)
             throws SQLException {
+        if (syncedStream().isPresent()) {
+            synced.upsert(c, syncedStream().get(), item.tenant(), record);
+        }
     }
 
     /** The payload field naming the record of an earlier item that this one changes (update, delete), if any. */
