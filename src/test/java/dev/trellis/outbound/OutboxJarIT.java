@@ -30,10 +30,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -42,7 +39,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  * batch (with writes applied but unanswered), then restarted; two jars sharing one outbox; and the jar on its
  * embedded PostgreSQL killed with SIGKILL mid-delivery of several hundred notes, then restarted once.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboxJarIT {
     private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final long CANDIDATE = 10_000_003L;
@@ -56,6 +52,8 @@ class OutboxJarIT {
     static TestHome homeB;
     static TestHome homeC;
     static final List<Process> hubs = new ArrayList<>();
+    /** The jar on home A left running by the kill test, which the two-jar test reuses rather than start another. */
+    static Process runningA;
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,6 +63,15 @@ class OutboxJarIT {
         homeA = home("a");
         homeB = home("b");
         homeC = home("c");
+    }
+
+    /** Stops every jar still running, so that a test can start on a home another test used. */
+    private static void stopAll() throws Exception {
+        for (Process p : hubs) {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        hubs.clear();
     }
 
     @AfterAll
@@ -78,8 +85,8 @@ class OutboxJarIT {
     }
 
     @Test
-    @Order(1)
     void killedDuringABatchThenRestartedDeliversEveryItemOnce() throws Exception {
+        stopAll();
         Process a = start(homeA, "a1");
         sandbox.faults().latency(Duration.ofMillis(60));
         long notesBefore = sandbox.state().count(Resource.NOTES);
@@ -96,6 +103,7 @@ class OutboxJarIT {
 
         sandbox.faults().clear().latency(Duration.ofMillis(5));
         Process again = start(homeA, "a2");
+        runningA = again;
         waitUntil(Duration.ofSeconds(60), () -> delivered(items) == items.size(), again, "a2");
         assertExactlyOnce(items, "kill", notesBefore);
         assertTrue(count("select count(*) from outbox where ambiguous and status = 'delivered'") >= 4,
@@ -104,8 +112,11 @@ class OutboxJarIT {
     }
 
     @Test
-    @Order(2)
     void twoJarsOnOneDatabaseDeliverEveryItemOnce() throws Exception {
+        if (runningA == null || !runningA.isAlive()) {
+            stopAll();
+            runningA = start(homeA, "a");
+        }
         start(homeB, "b");
         sandbox.faults().clear().latency(Duration.ofMillis(10));
         long notesBefore = sandbox.state().count(Resource.NOTES);
@@ -119,7 +130,6 @@ class OutboxJarIT {
     }
 
     @Test
-    @Order(3)
     void embeddedDatabaseKilledMidDeliveryThenRestartedOnceDeliversEveryNoteOnce() throws Exception {
         int port = TestHome.freePort();
         String[] embedded = {"trellis.db.embedded-port=" + port};

@@ -31,10 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * first lives; after the JVM alone is killed (its PostgreSQL survives it) the first restart works; after the JVM and
  * its PostgreSQL are both killed right after 500 notes were accepted, all 500 are delivered once.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedRestartIT {
     private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final long CANDIDATE = 10_000_003L;
@@ -65,6 +61,15 @@ class EmbeddedRestartIT {
         Files.copy(Path.of("config/application.properties"), home.dir().resolve("config/application.properties"));
     }
 
+    /** Stops every jar still running on the home, so that a test can start its own. */
+    private static void stopAll() throws Exception {
+        for (Process running : hubs) {
+            running.destroy();
+            assertTrue(running.waitFor(30, TimeUnit.SECONDS));
+        }
+        hubs.clear();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         for (Process p : hubs) {
@@ -75,8 +80,8 @@ class EmbeddedRestartIT {
     }
 
     @Test
-    @Order(1)
     void aSecondJarOnTheSameHomeIsRefusedNamingTheFirst() throws Exception {
+        stopAll();
         first = start("first", "trellis.outbox.threads=4");
         Process second = launch("second", TestHome.freePort(), TestHome.freePort());
         assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second jar gave up:\n" + log("second"));
@@ -87,8 +92,12 @@ class EmbeddedRestartIT {
     }
 
     @Test
-    @Order(2)
     void theFirstRestartAfterTheJvmWasKilledWorks() throws Exception {
+        // the jar the refusal test left running, or one of its own
+        if (first == null || !first.isAlive()) {
+            stopAll();
+            first = start("first", "trellis.outbox.threads=4");
+        }
         long postmaster = postmasterPid();
         first.destroyForcibly();
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
@@ -112,12 +121,8 @@ class EmbeddedRestartIT {
      * itself; {@link DurableSettingsTest} checks that the server does fsync.
      */
     @Test
-    @Order(3)
     void fiveHundredAcceptedNotesSurviveKillingTheJvmAndPostgresTogether() throws Exception {
-        for (Process running : hubs) {
-            running.destroy();
-            assertTrue(running.waitFor(30, TimeUnit.SECONDS));
-        }
+        stopAll();
         // delivery held back: this instance accepts items and leaves them to others
         Process accepting = start("accepting", "trellis.outbox.threads=0");
         long notesBefore = sandbox.state().count(Resource.NOTES);

@@ -30,18 +30,16 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * A run whose instance died (its row still "running", its lock gone with its database session, its next link saved)
  * resumes as soon as a hub starts, although the stream's cron is daily; status says interrupted, then resumed.
+ * The tests share the database and the sandbox; each starts from no hub and an empty sync state.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InterruptedRunsTest {
     private static final int CANDIDATES = 900;
     private static final int PER_PAGE = 50;
@@ -74,6 +72,25 @@ class InterruptedRunsTest {
                         """.formatted(PER_PAGE));
     }
 
+    /** No hub, no sync state, no faults, the settings the tests change back to the shipped ones. */
+    @BeforeEach
+    void freshState() throws Exception {
+        if (hub != null) {
+            hub.stop();
+            hub = null;
+        }
+        sandbox.faults().clear();
+        home.property("trellis.sync.resume-check-seconds", "1").property("trellis.errors.maximum-redeliveries", "0")
+                .property("camel.main.shutdown-timeout", "15");
+        try (Connection c = directConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    do $$ begin
+                        if to_regclass('sync_run') is not null then truncate sync_run, sync_stream, sync_sweep_id; end if;
+                        if to_regclass('gh_candidates') is not null then truncate gh_candidates; end if;
+                    end $$""");
+        }
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (hub != null) {
@@ -84,10 +101,9 @@ class InterruptedRunsTest {
     }
 
     @Test
-    @Order(1)
     void aDeadInstancesRunResumesAtStartUpWhereItStoppedAndCompletes() throws Exception {
         // a first hub that never checks again after start-up, whose run loses its database session mid-way
-        home.property("trellis.sync.resume-check-seconds", "3600").property("trellis.errors.maximum-redeliveries", "0");
+        home.property("trellis.sync.resume-check-seconds", "3600");
         hub = home.start();
         sandbox.faults().latency(Duration.ofMillis(40));
         Thread run = new Thread(() -> RouteInvoker.invoke(hub.context(), "stream-candidates",
@@ -151,8 +167,8 @@ class InterruptedRunsTest {
     }
 
     @Test
-    @Order(2)
     void statusShowsADeadRunAsInterruptedThenResumedNeverRunning() throws Exception {
+        hub = home.start();
         // a dead run on a paused stream: nothing may resume it until the pause ends
         long runId;
         try (Connection c = db().getConnection()) {
@@ -164,8 +180,8 @@ class InterruptedRunsTest {
             }
             Instant to = Instant.now().minusSeconds(60);
             StreamDefinition def = StreamDefinition.from(Map.of("stream", "candidates", "perPage", "" + PER_PAGE));
-            try (PreparedStatement ps = c.prepareStatement("update sync_stream set paused_reason = 'test pause', "
-                    + "window_start = null, window_end = ?, next_url = ?, run_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("insert into sync_stream (tenant, stream, paused_reason, "
+                    + "window_end, next_url, run_id) values ('acme', 'candidates', 'test pause', ?, ?, ?)")) {
                 ps.setTimestamp(1, Timestamp.from(to));
                 ps.setString(2, StreamSync.firstUrl(def, null, to));
                 ps.setLong(3, runId);
@@ -200,12 +216,7 @@ class InterruptedRunsTest {
     }
 
     @Test
-    @Order(3)
     void aHubStoppedMidRunLeavesItInterruptedAndTheNextStartResumesIt() throws Exception {
-        try (Connection c = db().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("update sync_stream set watermark = null"); // a new backfill
-        }
-        hub.stop();
         // a shutdown that does not wait for the run, as when a long backfill outlasts the shutdown timeout
         home.property("camel.main.shutdown-timeout", "1");
         hub = home.start();
