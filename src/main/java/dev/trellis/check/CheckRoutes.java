@@ -14,8 +14,7 @@ public final class CheckRoutes extends RouteBuilder {
                 ? settings.number("trellis.check.startup-delay-ms", 1000) : period;
 
         rest("/api/tenants")
-                .get("/{tenant}/check").routeId("api-tenant-check").to("direct:api-tenant-check");
-        from("direct:api-tenant-check").routeId("api-tenant-check-handler").process(service::api);
+                .get("/{tenant}/check").routeId("api-tenant-check").to("bean:" + CheckService.BEAN + "?method=api");
         if (period > 0) {
             from("timer:trellis-connection-check?delay=" + delay + "&period=" + period)
                     .routeId("connection-check")

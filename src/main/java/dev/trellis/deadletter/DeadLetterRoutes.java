@@ -10,7 +10,6 @@ public final class DeadLetterRoutes extends RouteBuilder {
     public void configure() {
         // built and bound by HubConfiguration
         DeadLetterRecorder recorder = getContext().getRegistry().lookupByNameAndType("deadLetterRecorder", DeadLetterRecorder.class);
-        DeadLetterApi api = getContext().getRegistry().lookupByNameAndType("deadLetterApi", DeadLetterApi.class);
         DeadLetterGauge gauge = getContext().getRegistry().lookupByNameAndType("deadLetterGauge", DeadLetterGauge.class);
         // its own failures must not loop back into itself: the error channel then logs them
         from(ENDPOINT).routeId("dead-letter").errorHandler(noErrorHandler())
@@ -21,13 +20,9 @@ public final class DeadLetterRoutes extends RouteBuilder {
                 .process(exchange -> gauge.refresh());
 
         rest("/api/dead-letters")
-                .get().routeId("api-dead-letters-list").to("direct:api-dead-letters-list")
-                .get("/{id}").routeId("api-dead-letters-show").to("direct:api-dead-letters-show")
-                .post("/{id}/replay").routeId("api-dead-letters-replay").to("direct:api-dead-letters-replay")
-                .post("/{id}/discard").routeId("api-dead-letters-discard").to("direct:api-dead-letters-discard");
-        from("direct:api-dead-letters-list").routeId("api-dead-letters-list-handler").process(api::list);
-        from("direct:api-dead-letters-show").routeId("api-dead-letters-show-handler").process(api::show);
-        from("direct:api-dead-letters-replay").routeId("api-dead-letters-replay-handler").process(api::replay);
-        from("direct:api-dead-letters-discard").routeId("api-dead-letters-discard-handler").process(api::discard);
+                .get().routeId("api-dead-letters-list").to("bean:deadLetterApi?method=list")
+                .get("/{id}").routeId("api-dead-letters-show").to("bean:deadLetterApi?method=show")
+                .post("/{id}/replay").routeId("api-dead-letters-replay").to("bean:deadLetterApi?method=replay")
+                .post("/{id}/discard").routeId("api-dead-letters-discard").to("bean:deadLetterApi?method=discard");
     }
 }

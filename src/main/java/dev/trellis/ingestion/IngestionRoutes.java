@@ -9,6 +9,9 @@ import org.apache.camel.builder.RouteBuilder;
  * shared error channel (redelivery, then the dead-letter queue).
  */
 public final class IngestionRoutes extends RouteBuilder {
+    /** A REST endpoint hands the request to an {@link IngestionApi} method: {@code API + "connect"}, ... */
+    private static final String API = "bean:" + IngestionApi.BEAN + "?method=";
+
     @Override
     public void configure() {
         IngestionApi api = getContext().getRegistry().lookupByNameAndType(IngestionApi.BEAN, IngestionApi.class);
@@ -24,33 +27,19 @@ public final class IngestionRoutes extends RouteBuilder {
         boolean importOnStartup = settings.string("trellis.ingestion.import-on-startup", startup).equals("true");
 
         rest("/api/tenants")
-                .post("/{tenant}/ingestion/connect").routeId("api-ingestion-connect").to("direct:api-ingestion-connect")
-                .post("/{tenant}/ingestion/import").routeId("api-ingestion-import").to("direct:api-ingestion-import")
-                .post("/{tenant}/ingestion/status-sync").routeId("api-ingestion-status-sync")
-                .to("direct:api-ingestion-status-sync")
-                .get("/{tenant}/ingestion/jobs").routeId("api-ingestion-jobs").to("direct:api-ingestion-jobs")
-                .get("/{tenant}/ingestion/jobs/{jobId}").routeId("api-ingestion-job").to("direct:api-ingestion-job")
-                .post("/{tenant}/ingestion/candidates").routeId("api-ingestion-push").to("direct:api-ingestion-push")
-                .get("/{tenant}/ingestion/candidates").routeId("api-ingestion-candidates")
-                .to("direct:api-ingestion-candidates")
+                .post("/{tenant}/ingestion/connect").routeId("api-ingestion-connect").to(API + "connect")
+                .post("/{tenant}/ingestion/import").routeId("api-ingestion-import").to(API + "importNow")
+                .post("/{tenant}/ingestion/status-sync").routeId("api-ingestion-status-sync").to(API + "syncNow")
+                .get("/{tenant}/ingestion/jobs").routeId("api-ingestion-jobs").to(API + "jobs")
+                .get("/{tenant}/ingestion/jobs/{jobId}").routeId("api-ingestion-job").to(API + "job")
+                .post("/{tenant}/ingestion/candidates").routeId("api-ingestion-push").to(API + "push")
+                .get("/{tenant}/ingestion/candidates").routeId("api-ingestion-candidates").to(API + "candidates")
                 .get("/{tenant}/ingestion/candidates/{externalId}").routeId("api-ingestion-candidate")
-                .to("direct:api-ingestion-candidate")
-                .get("/{tenant}/job-links").routeId("api-ingestion-links").to("direct:api-ingestion-links")
-                .put("/{tenant}/job-links/{partnerJobRef}").routeId("api-ingestion-link-put")
-                .to("direct:api-ingestion-link-put")
+                .to(API + "candidate")
+                .get("/{tenant}/job-links").routeId("api-ingestion-links").to(API + "links")
+                .put("/{tenant}/job-links/{partnerJobRef}").routeId("api-ingestion-link-put").to(API + "putLink")
                 .delete("/{tenant}/job-links/{partnerJobRef}").routeId("api-ingestion-link-delete")
-                .to("direct:api-ingestion-link-delete");
-        from("direct:api-ingestion-connect").routeId("api-ingestion-connect-handler").process(api::connect);
-        from("direct:api-ingestion-import").routeId("api-ingestion-import-handler").process(api::importNow);
-        from("direct:api-ingestion-status-sync").routeId("api-ingestion-status-sync-handler").process(api::syncNow);
-        from("direct:api-ingestion-jobs").routeId("api-ingestion-jobs-handler").process(api::jobs);
-        from("direct:api-ingestion-job").routeId("api-ingestion-job-handler").process(api::job);
-        from("direct:api-ingestion-push").routeId("api-ingestion-push-handler").process(api::push);
-        from("direct:api-ingestion-candidates").routeId("api-ingestion-candidates-handler").process(api::candidates);
-        from("direct:api-ingestion-candidate").routeId("api-ingestion-candidate-handler").process(api::candidate);
-        from("direct:api-ingestion-links").routeId("api-ingestion-links-handler").process(api::links);
-        from("direct:api-ingestion-link-put").routeId("api-ingestion-link-put-handler").process(api::putLink);
-        from("direct:api-ingestion-link-delete").routeId("api-ingestion-link-delete-handler").process(api::deleteLink);
+                .to(API + "deleteLink");
 
         if (connectOnStartup) {
             from("timer:ingestion-connect?repeatCount=1&delay=" + settings.number("trellis.ingestion.startup-delay-ms",

@@ -22,17 +22,17 @@ public final class OutboxRoutes extends RouteBuilder {
         from("direct:" + OutboxDispatcher.REPLAY_ROUTE).routeId(OutboxDispatcher.REPLAY_ROUTE)
                 .process(exchange -> dispatcher.replay(itemId(exchange.getIn().getBody())));
 
-        // one endpoint per kind that has one (OutboundKind.rest): /api/tenants/{tenant}/notes, ...
+        // one endpoint per kind that has one (OutboundKind.rest): /api/tenants/{tenant}/notes, ...; the direct: step
+        // carries the kind, and Camel inlines it into the REST route
         for (OutboundKind kind : api.restKinds()) {
             OutboundKind.Rest rest = kind.rest().orElseThrow();
             String id = "api-outbox-" + kind.name().replace('_', '-');
             rest("/api/tenants").verb(rest.method().toLowerCase(Locale.ROOT), rest.path()).routeId(id)
                     .to("direct:" + id);
-            from("direct:" + id).routeId(id + "-handler").process(exchange -> api.accept(exchange, kind));
+            from("direct:" + id).process(exchange -> api.accept(exchange, kind));
         }
         rest("/api/outbox")
-                .get("/{id}").routeId("api-outbox-show").to("direct:api-outbox-show");
-        from("direct:api-outbox-show").routeId("api-outbox-show-handler").process(api::show);
+                .get("/{id}").routeId("api-outbox-show").to("bean:" + Outbound.API + "?method=show");
     }
 
     /** A dead letter's body: {"outbox_id": n, ...} as filed, or just the id. */
