@@ -39,6 +39,11 @@ public final class Settings {
                 + home().resolve("config/application.properties") + " or as " + envName(key) + ")"));
     }
 
+    /** Blank when missing: a number's refusal then shows what was expected. */
+    private String raw(String key) {
+        return properties.resolveProperty(key).map(String::trim).orElse("");
+    }
+
     public Path path(String key) {
         return Path.of(required(key));
     }
@@ -48,7 +53,7 @@ public final class Settings {
     }
 
     public long number(String key, long min, long max) {
-        String value = required(key);
+        String value = raw(key);
         try {
             long number = Long.parseLong(value);
             if (number >= min && number <= max) {
@@ -73,7 +78,7 @@ public final class Settings {
     }
 
     public double decimal(String key, double min, double max) {
-        String value = required(key);
+        String value = raw(key);
         try {
             double number = Double.parseDouble(value);
             if (number >= min && number <= max) {
