@@ -111,24 +111,27 @@ public final class Settings {
 
     private ConfigException refused(String key, String expected, String value) {
         return new ConfigException("Configuration key '" + key + "' must be " + expected + ", not '" + value
-                + "' (set in " + where(key) + ")");
+                + "' (" + where(key) + ")");
     }
 
     private String where(String key) {
         String source = sources.getOrDefault(key, "");
         if (source.startsWith("file:")) {
-            return source.substring("file:".length());
+            return "set in " + source.substring("file:".length());
         }
         if (source.startsWith("classpath:")) {
-            return "the built-in defaults (" + source + ")";
+            return "set in the built-in defaults, " + source;
         }
         if (source.equalsIgnoreCase("ENV")) {
-            return "the environment variable " + envName(key);
+            return "set by the environment variable " + envName(key);
+        }
+        if (source.equals("OverrideProperties")) {
+            return "set on the command line, -P " + key;
         }
         if (source.equalsIgnoreCase("SYS")) {
-            return "the system property -D" + key;
+            return "set by the system property -D" + key;
         }
-        return source.isEmpty() ? "the configuration" : source;
+        return source.isEmpty() ? "not set" : "set in " + source;
     }
 
     public static String envName(String key) {

@@ -72,6 +72,7 @@ class SettingsBindingTest {
         ConfigException e = refusedAtStartUp(new TestHome(dir).property("trellis.check.on-startup", "yes"));
         assertTrue(e.getMessage().contains("'trellis.check.on-startup' must be true or false, not 'yes'"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("(set on the command line, -P trellis.check.on-startup)"), e.getMessage());
     }
 
     @Test
