@@ -84,17 +84,8 @@ class SettingsBindingTest {
 
     @Test
     void aKeyTheHomeLeavesOutHasTheShippedValue() throws Exception {
-        Properties shipped = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("config/application.properties"))) {
-            shipped.load(in);
-        }
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            // as the hub reads it: the home's file (absent here) over the built-in defaults
-            context.getPropertiesComponent().setLocation("file:" + dir.resolve("config/application.properties")
-                    + ";optional=true,classpath:trellis/application.properties;optional=true");
-            Properties initial = new Properties();
-            initial.setProperty("trellis.home", dir.toString());
-            context.getPropertiesComponent().setInitialProperties(initial);
+        Properties shipped = shipped();
+        try (DefaultCamelContext context = hubLikeContext()) {
             Settings settings = new Settings(context);
 
             SyncSettings sync = SyncSettings.bind(settings);
@@ -151,6 +142,36 @@ class SettingsBindingTest {
             assertEquals(number(shipped, "trellis.api.max-page-size"), api.maxPageSize());
             assertEquals(number(shipped, "camel.server.max-body-size"), api.maxBodySize());
         }
+    }
+
+    @Test
+    void aValueInTheHomesFileWinsOverTheShippedOne() throws Exception {
+        new TestHome(dir).write("config/application.properties", "trellis.sync.threads = 2\n");
+        try (DefaultCamelContext context = hubLikeContext()) {
+            SyncSettings sync = SyncSettings.bind(new Settings(context));
+            assertEquals(2, sync.threads());
+            assertEquals(Duration.ofMinutes(number(shipped(), "trellis.sync.lag-grace-minutes")), sync.lagGrace(),
+                    "the shipped value of a key the file leaves out");
+        }
+    }
+
+    /** As the hub reads its configuration: the home's file over the built-in defaults. */
+    private DefaultCamelContext hubLikeContext() {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation("file:" + dir.resolve("config/application.properties")
+                + ";optional=true,classpath:trellis/application.properties;optional=true");
+        Properties initial = new Properties();
+        initial.setProperty("trellis.home", dir.toString());
+        context.getPropertiesComponent().setInitialProperties(initial);
+        return context;
+    }
+
+    private static Properties shipped() throws Exception {
+        Properties shipped = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            shipped.load(in);
+        }
+        return shipped;
     }
 
     private static int number(Properties shipped, String key) {
