@@ -86,7 +86,7 @@ public final class CheckCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             Path dir = home.toAbsolutePath().normalize();
-            // the hub's own way of reading configuration: the home's file over the built-in defaults; -D, environment, -P
+            // the hub's own way of reading configuration: the home's file over the built-in defaults; -D, env, -P
             context.getPropertiesComponent().setLocation("file:" + dir.resolve("config/application.properties")
                     + ";optional=true,classpath:trellis/application.properties;optional=true");
             Properties initial = new Properties();

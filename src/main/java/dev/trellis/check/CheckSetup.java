@@ -24,8 +24,8 @@ public final class CheckSetup {
 
     /** The hub's part: latest result per tenant, start-up and periodic runs, stream pauses, health and metrics. */
     public static void configure(CamelContext context, CheckSettings settings, GreenhouseSettings greenhouse,
-            DataSource dataSource, Tenants tenants,
-            HttpClient http, RateBudget budget, SecretMasker masker, MeterRegistry meters) {
+            DataSource dataSource, Tenants tenants, HttpClient http, RateBudget budget, SecretMasker masker,
+            MeterRegistry meters) {
         PermissionRegistry permissions = new PermissionRegistry(meters);
         context.getRegistry().bind(PermissionRegistry.BEAN, permissions);
         context.getRegistry().bind(CheckService.BEAN, new CheckService(context, tenants,
@@ -34,8 +34,8 @@ public final class CheckSetup {
         HealthCheckRegistry.get(context).register(new PermissionsHealthCheck(permissions));
     }
 
-    public static ConnectionCheck check(CheckSettings settings, GreenhouseSettings greenhouse, HttpClient http, RateBudget budget, SecretMasker masker,
-            MeterRegistry meters) {
+    public static ConnectionCheck check(CheckSettings settings, GreenhouseSettings greenhouse, HttpClient http,
+            RateBudget budget, SecretMasker masker, MeterRegistry meters) {
         Duration timeout = settings.timeout();
         // a check should answer in seconds: at most 3 attempts per probe, short backoff
         GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(

@@ -10,7 +10,8 @@ import javax.sql.DataSource;
 /** The hub's way to Greenhouse, built from the trellis.greenhouse.* keys: one HTTP client, rate budget and gateway. */
 public record Greenhouse(HttpClient http, RateBudget budget, GreenhouseGateway gateway) {
 
-    public static Greenhouse configure(GreenhouseSettings settings, DataSource dataSource, SecretMasker masker, MeterRegistry meters) {
+    public static Greenhouse configure(GreenhouseSettings settings, DataSource dataSource, SecretMasker masker,
+            MeterRegistry meters) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         GreenhouseGateway.Policy policy = settings.policy();

@@ -112,11 +112,11 @@ public final class HubConfiguration implements CamelConfiguration {
         Greenhouse greenhouse = Greenhouse.configure(greenhouseSettings, dataSource, masker, meters);
         registry.bind(GATEWAY, greenhouse.gateway());
         // connection check (docs/check.md), write-back outbox (docs/outbox.md), sourcing partners (docs/ingestion.md)
-        CheckSetup.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(), greenhouse.budget(),
-                masker, meters);
-        Outbound.configure(context, outbox, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
-        Ingestion.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(), greenhouse.gateway(),
+        CheckSetup.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
                 greenhouse.budget(), masker, meters);
+        Outbound.configure(context, outbox, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
+        Ingestion.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
+                greenhouse.gateway(), greenhouse.budget(), masker, meters);
         StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
         if (demo) {

@@ -26,8 +26,8 @@ public final class Ingestion {
 
     /** Call after {@link Outbound#configure}: pushes go through its dispatcher. */
     public static void configure(CamelContext context, CheckSettings check, GreenhouseSettings greenhouse,
-            DataSource dataSource, Tenants tenants, HttpClient http, GreenhouseGateway gateway, RateBudget harvestBudget, SecretMasker masker,
-            MeterRegistry meters) {
+            DataSource dataSource, Tenants tenants, HttpClient http, GreenhouseGateway gateway,
+            RateBudget harvestBudget, SecretMasker masker, MeterRegistry meters) {
         PartnerClient partner = new PartnerClient(gateway);
         context.getRegistry().bind(PartnerWrites.BEAN, partner);
         OutboxDispatcher dispatcher = context.getRegistry().lookupByNameAndType(Outbound.DISPATCHER,
@@ -37,8 +37,8 @@ public final class Ingestion {
         IngestionTenants ingestionTenants = new IngestionTenants(tenants);
         Db db = new Db(dataSource);
         context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(ingestionTenants,
-                new PartnerConnect(ingestionTenants, CheckSetup.check(check, greenhouse, http, harvestBudget, masker, meters),
-                        meters),
+                new PartnerConnect(ingestionTenants,
+                        CheckSetup.check(check, greenhouse, http, harvestBudget, masker, meters), meters),
                 new JobImport(ingestionTenants, db, partner, new JobBoardClient(gateway), meters), new JobLinks(db),
                 new CandidatePush(db, intake, meters), new StatusSync(tenants, db, partner, gateway, meters),
                 new JsonResponse(masker)));

@@ -3,7 +3,7 @@ package dev.trellis.store;
 import dev.trellis.config.Settings;
 import java.nio.file.Path;
 
-/** The trellis.db.* keys: an external server's URL (null: the embedded one), user, pool, embedded directory and port. */
+/** The trellis.db.* keys: an external server's URL (null: embedded), user, pool, embedded directory and port. */
 public record DatabaseSettings(String url, String user, int poolSize, Path embeddedDir, int embeddedPort) {
 
     public static DatabaseSettings bind(Settings settings) {

@@ -27,8 +27,8 @@ public final class Sync {
     }
 
     /** Returns the streams API, which can also run every stream of a tenant now. */
-    public static StreamApi configure(CamelContext context, SyncSettings settings, DataSource dataSource, Tenants tenants,
-            GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
+    public static StreamApi configure(CamelContext context, SyncSettings settings, DataSource dataSource,
+            Tenants tenants, GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
         int threads = settings.threads();
         QuartzCluster.configure(context, dataSource, threads);
         var executors = context.getExecutorServiceManager();

@@ -21,8 +21,9 @@ class BadSettingJarIT {
     void aBadEnvironmentVariableStopsStartUpNamingIt() throws Exception {
         TestHome home = new TestHome(dir);
         Path log = dir.resolve("trellis.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/trellis.jar").toAbsolutePath().toString(), "run", "--home", dir.toString(),
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of("target/trellis.jar").toAbsolutePath().toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-jar", jar, "run", "--home", dir.toString(),
                 "--port", String.valueOf(home.port()), "--management-port", String.valueOf(home.managementPort())))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TRELLIS_SYNC_THREADS", "x");
