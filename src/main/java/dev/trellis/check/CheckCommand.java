@@ -11,6 +11,8 @@ import dev.trellis.config.SecretRef;
 import dev.trellis.config.Settings;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.TenantLoader;
+import dev.trellis.deadletter.ErrorSettings;
+import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.greenhouse.RateBudget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -84,9 +86,9 @@ public final class CheckCommand implements Callable<Integer> {
         List<CheckResult> results = new ArrayList<>();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             Path dir = home.toAbsolutePath().normalize();
-            // the hub's own way of reading configuration: built-in defaults, the home's file, -D, environment, -P
-            context.getPropertiesComponent().setLocation("classpath:trellis/application.properties;optional=true,file:"
-                    + dir.resolve("config/application.properties") + ";optional=true");
+            // the hub's own way of reading configuration: the home's file over the built-in defaults; -D, env, -P
+            context.getPropertiesComponent().setLocation("file:" + dir.resolve("config/application.properties")
+                    + ";optional=true,classpath:trellis/application.properties;optional=true");
             Properties initial = new Properties();
             initial.setProperty("trellis.home", dir.toString());
             context.getPropertiesComponent().setInitialProperties(initial);
@@ -95,7 +97,9 @@ public final class CheckCommand implements Callable<Integer> {
             context.getPropertiesComponent().setOverrideProperties(overrides);
             Settings settings = new Settings(context);
 
-            List<Tenant> tenants = TenantLoader.load(Path.of(settings.required("trellis.tenants.dir")));
+            CheckSettings checkSettings = CheckSettings.bind(settings);
+            GreenhouseSettings greenhouse = GreenhouseSettings.bind(settings);
+            List<Tenant> tenants = TenantLoader.load(settings.path("trellis.tenants.dir"));
             if (tenant != null) {
                 tenants = tenants.stream().filter(t -> t.id().equals(tenant)).toList();
                 if (tenants.isEmpty()) {
@@ -113,11 +117,11 @@ public final class CheckCommand implements Callable<Integer> {
             List<String> secrets = new ArrayList<>();
             tenants.forEach(t -> secrets.addAll(t.secrets()));
             secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));
-            SecretMasker masker = new SecretMasker(settings.list("trellis.errors.secret-words"), secrets);
+            SecretMasker masker = new SecretMasker(ErrorSettings.bind(settings).secretWords(), secrets);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            ConnectionCheck check = CheckSetup.check(settings, http,
-                    RateBudget.inMemory(Clock.systemUTC(), settings.integer("trellis.greenhouse.rate-budget", 50)),
+            ConnectionCheck check = CheckSetup.check(checkSettings, greenhouse, http,
+                    RateBudget.inMemory(Clock.systemUTC(), greenhouse.rateBudget()),
                     masker, new SimpleMeterRegistry());
             if (only != null && !only.equals("ingestion")) {
                 err.println("--only takes: ingestion");

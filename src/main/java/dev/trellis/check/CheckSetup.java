@@ -2,9 +2,9 @@ package dev.trellis.check;
 
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
-import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.greenhouse.TokenCache;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,26 +23,26 @@ public final class CheckSetup {
     }
 
     /** The hub's part: latest result per tenant, start-up and periodic runs, stream pauses, health and metrics. */
-    public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
-            HttpClient http, RateBudget budget, SecretMasker masker, MeterRegistry meters) {
+    public static void configure(CamelContext context, CheckSettings settings, GreenhouseSettings greenhouse,
+            DataSource dataSource, Tenants tenants, HttpClient http, RateBudget budget, SecretMasker masker,
+            MeterRegistry meters) {
         PermissionRegistry permissions = new PermissionRegistry(meters);
         context.getRegistry().bind(PermissionRegistry.BEAN, permissions);
         context.getRegistry().bind(CheckService.BEAN, new CheckService(context, tenants,
-                check(settings, http, budget, masker, meters), permissions, new StreamPauses(dataSource),
+                check(settings, greenhouse, http, budget, masker, meters), permissions, new StreamPauses(dataSource),
                 new JsonResponse(masker)));
         HealthCheckRegistry.get(context).register(new PermissionsHealthCheck(permissions));
     }
 
-    public static ConnectionCheck check(Settings settings, HttpClient http, RateBudget budget, SecretMasker masker,
-            MeterRegistry meters) {
-        Duration timeout = Duration.ofMillis(settings.number("trellis.check.timeout-ms", 15_000));
+    public static ConnectionCheck check(CheckSettings settings, GreenhouseSettings greenhouse, HttpClient http,
+            RateBudget budget, SecretMasker masker, MeterRegistry meters) {
+        Duration timeout = settings.timeout();
         // a check should answer in seconds: at most 3 attempts per probe, short backoff
         GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
-                Math.max(1, Math.min(settings.integer("trellis.greenhouse.max-attempts", 6), 3)),
-                Duration.ofMillis(settings.number("trellis.greenhouse.backoff-ms", 500)), Duration.ofSeconds(5),
+                Math.min(greenhouse.maxAttempts(), 3), greenhouse.backoff(), Duration.ofSeconds(5),
                 timeout);
-        ConnectionCheck.Options options = new ConnectionCheck.Options(settings.list("trellis.check.disabled-features"),
-                settings.list("trellis.check.webhook-tenants"));
+        ConnectionCheck.Options options = new ConnectionCheck.Options(settings.disabledFeatures(),
+                settings.webhookTenants());
         // requests and token mints count in the hub's meters; the budget gauges exist already (the hub's gateway)
         CompositeMeterRegistry checkMeters = new CompositeMeterRegistry();
         checkMeters.config().meterFilter(MeterFilter.denyNameStartsWith("trellis.rate.budget"));

@@ -15,7 +15,8 @@ public final class DeadLetterRoutes extends RouteBuilder {
         from(ENDPOINT).routeId("dead-letter").errorHandler(noErrorHandler())
                 .process(recorder);
 
-        from("timer:dead-letter-gauge?delay=0&period={{trellis.errors.gauge-refresh-ms}}").routeId("dead-letter-gauge")
+        long refresh = getContext().getRegistry().findSingleByType(ErrorSettings.class).gaugeRefresh().toMillis();
+        from("timer:dead-letter-gauge?delay=0&period=" + refresh).routeId("dead-letter-gauge")
                 .errorHandler(noErrorHandler())
                 .process(exchange -> gauge.refresh());
 

@@ -1,8 +1,8 @@
 package dev.trellis.deadletter;
 
+import dev.trellis.api.ApiSettings;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
-import dev.trellis.config.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -12,13 +12,13 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    public static void configure(CamelContext context, Settings settings, DataSource dataSource, SecretMasker masker,
+    public static void configure(CamelContext context, ApiSettings api, DataSource dataSource, SecretMasker masker,
             MeterRegistry meters) {
         DeadLetterStore store = new DeadLetterStore(dataSource);
         DeadLetterGauge gauge = new DeadLetterGauge(context, store, meters);
         context.getRegistry().bind("deadLetterRecorder", new DeadLetterRecorder(store, masker, gauge::refresh));
         context.getRegistry().bind("deadLetterGauge", gauge);
         context.getRegistry().bind("deadLetterApi", new DeadLetterApi(store, new DeadLetterReplayer(context, store),
-                new JsonResponse(masker), gauge::refresh, settings.integer("trellis.api.max-page-size", 500)));
+                new JsonResponse(masker), gauge::refresh, api.maxPageSize()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.trellis.hub;
 
-import dev.trellis.config.Settings;
 import dev.trellis.deadletter.DeadLetterRoutes;
+import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.GreenhouseRejection;
 import dev.trellis.route.HubHeaders;
 import org.apache.camel.Exchange;
@@ -17,17 +17,17 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 public final class ErrorChannel extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
-        Settings settings = new Settings(getContext());
+        ErrorSettings settings = getContext().getRegistry().findSingleByType(ErrorSettings.class);
         RouteConfigurationDefinition channel = routeConfiguration();
         // what Greenhouse refused for good goes to the dead-letter queue at once, without redelivery
         channel.onException(GreenhouseRejection.class).maximumRedeliveries(0);
         channel.errorHandler(deadLetterChannel(DeadLetterRoutes.ENDPOINT)
                 .useOriginalMessage()
-                .maximumRedeliveries(settings.integer("trellis.errors.maximum-redeliveries", 3))
-                .redeliveryDelay(settings.number("trellis.errors.redelivery-delay-ms", 1000))
+                .maximumRedeliveries(settings.maximumRedeliveries())
+                .redeliveryDelay(settings.redeliveryDelay().toMillis())
                 .useExponentialBackOff()
-                .backOffMultiplier(settings.decimal("trellis.errors.backoff-multiplier", 2))
-                .maximumRedeliveryDelay(settings.number("trellis.errors.maximum-redelivery-delay-ms", 60000))
+                .backOffMultiplier(settings.backoffMultiplier())
+                .maximumRedeliveryDelay(settings.maximumRedeliveryDelay().toMillis())
                 // useOriginalMessage drops the redelivery headers, so the count travels as a property
                 .onRedelivery(exchange -> exchange.setProperty(HubHeaders.REDELIVERIES,
                         exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class)))

@@ -45,9 +45,10 @@ public final class Hub {
         } catch (IOException e) {
             throw new ConfigException("Cannot create " + home.resolve("routes") + " (--home): " + e.getMessage(), e);
         }
-        // built-in defaults first, then the home's file; -D and environment variables override both
-        main.setPropertyPlaceholderLocations("classpath:trellis/application.properties;optional=true,file:"
-                + config + ";optional=true");
+        // the home's file, then the built-in defaults for what it leaves out (Camel's first location with a key wins);
+        // -D and environment variables override both
+        main.setPropertyPlaceholderLocations("file:" + config
+                + ";optional=true,classpath:trellis/application.properties;optional=true");
         main.addInitialProperty("trellis.home", home.toString());
         if (options.port() != null) {
             main.addOverrideProperty("camel.server.port", options.port().toString());
@@ -101,12 +102,12 @@ public final class Hub {
 
     private void announce(CamelContext context, boolean tokenRequired) {
         var props = context.getPropertiesComponent();
-        String host = props.resolveProperty("camel.server.host").orElse("0.0.0.0");
+        String host = props.resolveProperty("camel.server.host").orElseThrow();
         String shown = "0.0.0.0".equals(host) ? "localhost" : host;
-        String mgmtHost = props.resolveProperty("camel.management.host").orElse("0.0.0.0");
+        String mgmtHost = props.resolveProperty("camel.management.host").orElseThrow();
         String mgmtShown = "0.0.0.0".equals(mgmtHost) ? "localhost" : mgmtHost;
-        String port = props.resolveProperty("camel.server.port").orElse("8080");
-        String mgmtPort = props.resolveProperty("camel.management.port").orElse("9876");
+        String port = props.resolveProperty("camel.server.port").orElseThrow();
+        String mgmtPort = props.resolveProperty("camel.management.port").orElseThrow();
         Tenants tenants = context.getRegistry().lookupByNameAndType(HubConfiguration.TENANTS, Tenants.class);
         RoutesRunningHealthCheck routes = context.getRegistry()
                 .lookupByNameAndType("routesRunningHealthCheck", RoutesRunningHealthCheck.class);

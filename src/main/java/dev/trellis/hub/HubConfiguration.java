@@ -1,6 +1,8 @@
 package dev.trellis.hub;
 
 import dev.trellis.api.ApiGate;
+import dev.trellis.api.ApiSettings;
+import dev.trellis.check.CheckSettings;
 import dev.trellis.check.CheckSetup;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.SecretRef;
@@ -9,16 +11,21 @@ import dev.trellis.config.Tenant;
 import dev.trellis.config.TenantLoader;
 import dev.trellis.config.Tenants;
 import dev.trellis.deadletter.DeadLetters;
+import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
+import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.health.DatabaseHealthCheck;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.ingestion.Ingestion;
+import dev.trellis.ingestion.IngestionSettings;
 import dev.trellis.outbound.Outbound;
+import dev.trellis.outbound.OutboxSettings;
 import dev.trellis.store.Database;
+import dev.trellis.store.DatabaseSettings;
 import dev.trellis.sync.StreamApi;
 import dev.trellis.sync.Sync;
+import dev.trellis.sync.SyncSettings;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +58,26 @@ public final class HubConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        // every key is bound and checked here, before anything starts; route builders look their settings up
+        Settings settings = new Settings(context);
+        HubSettings hub = HubSettings.bind(settings);
+        DatabaseSettings db = DatabaseSettings.bind(settings);
+        ErrorSettings errors = ErrorSettings.bind(settings);
+        ApiSettings api = ApiSettings.bind(settings);
+        GreenhouseSettings greenhouseSettings = GreenhouseSettings.bind(settings);
+        CheckSettings check = CheckSettings.bind(settings);
+        OutboxSettings outbox = OutboxSettings.bind(settings);
+        IngestionSettings ingestion = IngestionSettings.bind(settings);
+        SyncSettings sync = SyncSettings.bind(settings);
+        registry.bind(ErrorSettings.class.getName(), errors);
+        registry.bind(CheckSettings.class.getName(), check);
+        registry.bind(IngestionSettings.class.getName(), ingestion);
 
-        List<Tenant> tenants = TenantLoader.load(Path.of(settings.required("trellis.tenants.dir")));
-        boolean demo = tenants.isEmpty() && Boolean.parseBoolean(settings.string("trellis.demo.enabled", "true"));
+        List<Tenant> tenants = TenantLoader.load(hub.tenantsDir());
+        boolean demo = tenants.isEmpty() && hub.demo();
         if (demo) {
-            DemoTenant sandbox = DemoTenant.start(settings.integer("trellis.demo.candidates", 10_000));
+            DemoTenant sandbox = DemoTenant.start(hub.demoCandidates());
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
@@ -67,13 +87,10 @@ public final class HubConfiguration implements CamelConfiguration {
             tenants = List.of(sandbox.tenant());
         }
         String dbPassword = SecretRef.fromEnvironment("TRELLIS_DB_PASSWORD");
-        SecretMasker masker = new SecretMasker(settings.list("trellis.errors.secret-words"), secrets(tenants, dbPassword));
+        SecretMasker masker = new SecretMasker(errors.secretWords(), secrets(tenants, dbPassword));
 
-        Database database = Database.open(settings.optional("trellis.db.url").orElse(null),
-                settings.string("trellis.db.user", "trellis"), dbPassword,
-                settings.integer("trellis.db.pool-size", 10),
-                Path.of(settings.required("trellis.db.embedded-dir")),
-                settings.integer("trellis.db.embedded-port", 0));
+        Database database = Database.open(db.url(), db.user(), dbPassword, db.poolSize(), db.embeddedDir(),
+                db.embeddedPort());
         // stopped after the routes, so nothing in flight loses its database
         context.addService(new ServiceSupport() {
             @Override
@@ -91,16 +108,16 @@ public final class HubConfiguration implements CamelConfiguration {
         CompositeMeterRegistry meters = new CompositeMeterRegistry();
         context.getManagementStrategy().addEventNotifier(new MetricsBridge(context, meters));
 
-        DeadLetters.configure(context, settings, dataSource, masker, meters);
-        Greenhouse greenhouse = Greenhouse.configure(settings, dataSource, masker, meters);
+        DeadLetters.configure(context, api, dataSource, masker, meters);
+        Greenhouse greenhouse = Greenhouse.configure(greenhouseSettings, dataSource, masker, meters);
         registry.bind(GATEWAY, greenhouse.gateway());
         // connection check (docs/check.md), write-back outbox (docs/outbox.md), sourcing partners (docs/ingestion.md)
-        CheckSetup.configure(context, settings, dataSource, tenantRegistry, greenhouse.http(), greenhouse.budget(),
-                masker, meters);
-        Outbound.configure(context, settings, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
-        Ingestion.configure(context, settings, dataSource, tenantRegistry, greenhouse.http(), greenhouse.gateway(),
+        CheckSetup.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
                 greenhouse.budget(), masker, meters);
-        StreamApi streams = Sync.configure(context, settings, dataSource, tenantRegistry, greenhouse.gateway(), masker,
+        Outbound.configure(context, outbox, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
+        Ingestion.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
+                greenhouse.gateway(), greenhouse.budget(), masker, meters);
+        StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
@@ -117,19 +134,18 @@ public final class HubConfiguration implements CamelConfiguration {
             });
         }
 
-        if (Boolean.parseBoolean(settings.string("camel.main.routes-reload-enabled", "false"))) {
-            context.addService(new TemplatedRouteReload(settings.required("camel.main.routes-reload-directory"),
-                    settings.string("camel.main.routes-reload-pattern", "*.camel.yaml")));
+        if (hub.reloadRoutes()) {
+            context.addService(new TemplatedRouteReload(hub.reloadDirectory(), hub.reloadPattern()));
         }
 
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(new DatabaseHealthCheck(dataSource));
-        RoutesRunningHealthCheck routesRunning = new RoutesRunningHealthCheck(settings.list("trellis.health.required-routes"));
+        RoutesRunningHealthCheck routesRunning = new RoutesRunningHealthCheck(hub.requiredRoutes());
         routesRunning.setCamelContext(context);
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        ApiGate gate = new ApiGate(apiToken, settings.number("camel.server.max-body-size", 2_097_152), masker);
+        ApiGate gate = new ApiGate(apiToken, api.maxBodySize(), masker);
         gate.setCamelContext(context);
         context.getManagementStrategy().addEventNotifier(gate);
         registry.bind(ApiGate.BEAN, gate);

@@ -1,6 +1,5 @@
 package dev.trellis.ingestion;
 
-import dev.trellis.config.Settings;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -18,13 +17,11 @@ public final class IngestionRoutes extends RouteBuilder {
         if (api == null) {
             return;
         }
-        Settings settings = new Settings(getContext());
-        long jobsPeriod = settings.number("trellis.ingestion.jobs-period-minutes", 60) * 60_000;
-        long statusPeriod = settings.number("trellis.ingestion.status-period-minutes", 15) * 60_000;
-        // like the connection check (whose step 4 is the same code): on unless trellis.check.on-startup is false
-        String startup = settings.string("trellis.check.on-startup", "true");
-        boolean connectOnStartup = settings.string("trellis.ingestion.connect-on-startup", startup).equals("true");
-        boolean importOnStartup = settings.string("trellis.ingestion.import-on-startup", startup).equals("true");
+        IngestionSettings settings = getContext().getRegistry().findSingleByType(IngestionSettings.class);
+        long jobsPeriod = settings.jobsPeriod().toMillis();
+        long statusPeriod = settings.statusPeriod().toMillis();
+        boolean connectOnStartup = settings.connectOnStartup();
+        boolean importOnStartup = settings.importOnStartup();
 
         rest("/api/tenants")
                 .post("/{tenant}/ingestion/connect").routeId("api-ingestion-connect").to(API + "connect")
@@ -42,12 +39,12 @@ public final class IngestionRoutes extends RouteBuilder {
                 .to(API + "deleteLink");
 
         if (connectOnStartup) {
-            from("timer:ingestion-connect?repeatCount=1&delay=" + settings.number("trellis.ingestion.startup-delay-ms",
-                    1000)).routeId("ingestion-connect").process(exchange -> api.partnerConnect().connectAll());
+            from("timer:ingestion-connect?repeatCount=1&delay=" + settings.startupDelay().toMillis())
+                    .routeId("ingestion-connect").process(exchange -> api.partnerConnect().connectAll());
         }
         if (jobsPeriod > 0) {
             from("timer:ingestion-jobs?delay=" + (importOnStartup
-                    ? settings.number("trellis.ingestion.startup-delay-ms", 1000) : jobsPeriod) + "&period=" + jobsPeriod).routeId("ingestion-job-import").process(exchange -> api.jobImport().importAll());
+                    ? settings.startupDelay().toMillis() : jobsPeriod) + "&period=" + jobsPeriod).routeId("ingestion-job-import").process(exchange -> api.jobImport().importAll());
         }
         if (statusPeriod > 0) {
             from("timer:ingestion-status?delay=" + statusPeriod + "&period=" + statusPeriod)

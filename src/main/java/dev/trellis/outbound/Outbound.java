@@ -4,13 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.check.PermissionRegistry;
-import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.sync.SyncTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.DriverManager;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 
@@ -23,18 +21,10 @@ public final class Outbound {
     }
 
     /** Call after the database's stop service is added: the dispatcher must stop before the database closes. */
-    public static void configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
+    public static void configure(CamelContext context, OutboxSettings policy, DataSource dataSource, Tenants tenants,
             GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) throws Exception {
         Outbox outbox = new Outbox(dataSource);
         OutboundKinds kinds = OutboundKinds.load();
-        OutboxDispatcher.Policy policy = new OutboxDispatcher.Policy(
-                settings.integer("trellis.outbox.threads", 4),
-                settings.integer("trellis.outbox.max-attempts", 10),
-                Duration.ofMillis(settings.number("trellis.outbox.backoff-ms", 1000)),
-                Duration.ofMillis(settings.number("trellis.outbox.max-backoff-ms", 300_000)),
-                Duration.ofMillis(settings.number("trellis.outbox.poll-ms", 5000)),
-                Duration.ofMillis(settings.number("trellis.outbox.stop-grace-ms", 5000)),
-                settings.integer("trellis.outbox.batch-size", 50));
         OutboxMetrics metrics = new OutboxMetrics(meters, kinds);
         OutboxPauses pauses = new OutboxPauses(tenants,
                 context.getRegistry().lookupByNameAndType(PermissionRegistry.BEAN, PermissionRegistry.class), kinds);

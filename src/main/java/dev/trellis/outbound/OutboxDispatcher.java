@@ -33,22 +33,13 @@ public final class OutboxDispatcher extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     public static final String REPLAY_ROUTE = "outbox-item";
 
-    /** trellis.outbox.* settings. */
-    public record Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
-            Duration stopGrace, int batchSize) {
-        public Policy(int threads, int maxAttempts, Duration backoff, Duration maxBackoff, Duration poll,
-                Duration stopGrace) {
-            this(threads, maxAttempts, backoff, maxBackoff, poll, stopGrace, 50);
-        }
-    }
-
     private final CamelContext context;
     private final Outbox outbox;
     private final ItemDelivery delivery;
     private final SyncedRecords synced;
     private final OutboxMetrics metrics;
     private final SecretMasker masker;
-    private final Policy policy;
+    private final OutboxSettings policy;
     private final Wakeup wakeup = new Wakeup();
     private final OutboxListener listener;
     private final List<Thread> threads = new ArrayList<>();
@@ -58,7 +49,7 @@ public final class OutboxDispatcher extends ServiceSupport {
     private final OutboundKinds kinds;
 
     OutboxDispatcher(CamelContext context, Outbox outbox, ItemDelivery delivery, SyncedRecords synced,
-            OutboxMetrics metrics, SecretMasker masker, Policy policy, OutboxListener.Connector connector,
+            OutboxMetrics metrics, SecretMasker masker, OutboxSettings policy, OutboxListener.Connector connector,
             OutboxPauses pauses, OutboundKinds kinds) {
         this.context = context;
         this.kinds = kinds;

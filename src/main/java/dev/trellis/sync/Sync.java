@@ -2,12 +2,10 @@ package dev.trellis.sync;
 
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.SecretMasker;
-import dev.trellis.config.Settings;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -29,10 +27,9 @@ public final class Sync {
     }
 
     /** Returns the streams API, which can also run every stream of a tenant now. */
-    public static StreamApi configure(CamelContext context, Settings settings, DataSource dataSource, Tenants tenants,
-            GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
-        int threads = settings.integer("trellis.sync.threads", 4);
-        int resumeCheckSeconds = settings.integer("trellis.sync.resume-check-seconds", 10);
+    public static StreamApi configure(CamelContext context, SyncSettings settings, DataSource dataSource,
+            Tenants tenants, GreenhouseGateway gateway, SecretMasker masker, MeterRegistry meters) {
+        int threads = settings.threads();
         QuartzCluster.configure(context, dataSource, threads);
         var executors = context.getExecutorServiceManager();
         String owner = instanceName();
@@ -46,7 +43,7 @@ public final class Sync {
         context.getRegistry().bind("streamApi", streams);
         InterruptedRuns interrupted = new InterruptedRuns(context, dataSource, streams, runNow);
         HealthCheckRegistry.get(context).register(new SyncLag(streams, dataSource, Clock.systemUTC(),
-                Duration.ofMinutes(settings.integer("trellis.sync.lag-grace-minutes", 30)), meters));
+                settings.lagGrace(), meters));
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
@@ -61,7 +58,7 @@ public final class Sync {
                 }
                 // the first check runs at once: runs a crash left unfinished go on without waiting for their cron
                 executors.newSingleThreadScheduledExecutor(Sync.class, "interrupted-runs").scheduleWithFixedDelay(
-                        () -> check(interrupted), 0, Math.max(1, resumeCheckSeconds), TimeUnit.SECONDS);
+                        () -> check(interrupted), 0, settings.resumeCheck().toSeconds(), TimeUnit.SECONDS);
             }
         });
         return streams;
