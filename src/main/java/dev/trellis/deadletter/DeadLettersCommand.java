@@ -91,36 +91,49 @@ public final class DeadLettersCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter with its message.")
-    static final class Show extends ApiCall {
+    /** A call about one dead letter: refused answers are printed, a 200's JSON goes to {@link #done}. */
+    abstract static class OneLetter extends ApiCall {
         @Parameters(paramLabel = "ID", description = "The dead letter's id.")
         long id;
 
+        /** The request, given the letter's path {@code /api/dead-letters/ID}. */
+        abstract ApiClient.Answer send(ApiClient client, String path) throws Exception;
+
+        abstract int done(JsonNode answer);
+
         @Override
         int execute(ApiClient client) throws Exception {
-            ApiClient.Answer answer = client.get("/api/dead-letters/" + id);
-            if (answer.status() != 200) {
-                return refused(answer);
-            }
-            out().println(ApiClient.pretty(answer.json()));
+            ApiClient.Answer answer = send(client, "/api/dead-letters/" + id);
+            return answer.status() != 200 ? refused(answer) : done(answer.json());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter with its message.")
+    static final class Show extends OneLetter {
+        @Override
+        ApiClient.Answer send(ApiClient client, String path) throws Exception {
+            return client.get(path);
+        }
+
+        @Override
+        int done(JsonNode answer) {
+            out().println(ApiClient.pretty(answer));
             return 0;
         }
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Send the original message again into the route where it failed.")
-    static final class Replay extends ApiCall {
-        @Parameters(paramLabel = "ID", description = "The dead letter's id.")
-        long id;
+    static final class Replay extends OneLetter {
+        @Override
+        ApiClient.Answer send(ApiClient client, String path) throws Exception {
+            return client.post(path + "/replay");
+        }
 
         @Override
-        int execute(ApiClient client) throws Exception {
-            ApiClient.Answer answer = client.post("/api/dead-letters/" + id + "/replay");
-            if (answer.status() != 200) {
-                return refused(answer);
-            }
-            JsonNode letter = answer.json().get("deadLetter");
-            if (answer.json().get("replayed").asBoolean()) {
+        int done(JsonNode answer) {
+            JsonNode letter = answer.get("deadLetter");
+            if (answer.get("replayed").asBoolean()) {
                 out().println("Dead letter " + id + " replayed: delivered by route " + letter.get("route").asText());
                 return 0;
             }
@@ -130,16 +143,14 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     @Command(name = "discard", mixinStandardHelpOptions = true, description = "Close a dead letter without sending it.")
-    static final class Discard extends ApiCall {
-        @Parameters(paramLabel = "ID", description = "The dead letter's id.")
-        long id;
+    static final class Discard extends OneLetter {
+        @Override
+        ApiClient.Answer send(ApiClient client, String path) throws Exception {
+            return client.post(path + "/discard");
+        }
 
         @Override
-        int execute(ApiClient client) throws Exception {
-            ApiClient.Answer answer = client.post("/api/dead-letters/" + id + "/discard");
-            if (answer.status() != 200) {
-                return refused(answer);
-            }
+        int done(JsonNode answer) {
             out().println("Dead letter " + id + " discarded");
             return 0;
         }
