@@ -85,6 +85,9 @@ public class SyncBench {
                 String api = "http://127.0.0.1:" + port;
                 String metrics = "http://127.0.0.1:" + mgmt + "/observe/metrics";
                 while (get(api + "/api/streams") == null) {
+                    if (!hub.isAlive()) {
+                        throw new IllegalStateException("the hub exited: see " + home.resolve("hub.log"));
+                    }
                     Thread.sleep(200);
                 }
                 sb.resetRequestCounts();

@@ -9,7 +9,7 @@ public record GreenhouseSettings(int rateBudget, int maxAttempts, Duration backo
 
     public static GreenhouseSettings bind(Settings settings) {
         return new GreenhouseSettings(
-                settings.integer("trellis.greenhouse.rate-budget", 1, 1_000_000),
+                settings.integer("trellis.greenhouse.rate-budget", 1, Integer.MAX_VALUE),
                 settings.integer("trellis.greenhouse.max-attempts", 1, 100),
                 settings.millis("trellis.greenhouse.backoff-ms", 1, 3_600_000),
                 settings.millis("trellis.greenhouse.max-backoff-ms", 1, 3_600_000),
