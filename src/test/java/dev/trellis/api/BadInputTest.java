@@ -10,24 +10,20 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.hub.HttpCalls;
+import dev.trellis.hub.HttpCalls.Answer;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +43,6 @@ import org.slf4j.LoggerFactory;
  * see no write at all.
  */
 class BadInputTest {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Numbers Jackson would coerce into some other id, and values that are no id at all. */
     private static final List<String> NOT_IDS = List.of("99999999999999999999999", "9223372036854775808",
             "200376420520689663000", "1e30", "1E2", "1.5", "5.0", "-1", "0", "true", "\"123\"", "\"\"", "{}", "[7]");
@@ -66,20 +60,9 @@ class BadInputTest {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(3).candidates(50).rateLimit(0).build());
         SandboxCredentials c = sandbox.credentials();
         System.setProperty("BAD_INPUT_SECRET", c.clientSecret());
-        System.setProperty("BAD_INPUT_KEY", c.partnerApiKey());
         int closed = TestHome.freePort();
         home = new TestHome(dir)
-                .tenant("acme", """
-                        harvest.base-url = %s
-                        harvest.token-url = %s
-                        harvest.client-id = %s
-                        harvest.client-secret = env:BAD_INPUT_SECRET
-                        harvest.user-id = %d
-                        ingestion.base-url = %s
-                        ingestion.api-key = env:BAD_INPUT_KEY
-                        ingestion.user-email = %s
-                        """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId(), c.baseUrl(),
-                        c.partnerUserEmail()))
+                .sandboxPartnerTenant("acme", sandbox)
                 // accepted items of this tenant can never be delivered: idempotency tests write nothing anywhere
                 .tenant("nowhere", """
                         harvest.base-url = http://127.0.0.1:%d/v3
@@ -105,32 +88,12 @@ class BadInputTest {
         sandbox.close();
     }
 
-    record Answer(int status, JsonNode json, String body) {
-        String error() {
-            return json == null || !json.has("error") ? body : json.get("error").asText();
-        }
-    }
-
     static Answer send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(home.apiUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = null;
-        try {
-            json = JSON.readTree(r.body());
-        } catch (Exception notJson) {
-            // asserted by the callers
-        }
-        return new Answer(r.statusCode(), json, r.body());
+        return HttpCalls.send(method, home.apiUrl() + path, body, headers);
     }
 
     static Answer json(String method, String path, String body, String... headers) throws Exception {
-        List<String> all = new ArrayList<>(List.of("Content-Type", "application/json"));
-        all.addAll(List.of(headers));
-        return send(method, path, body, all.toArray(String[]::new));
+        return HttpCalls.json(method, home.apiUrl() + path, body, headers);
     }
 
     /** Every write the sandbox saw (Harvest and Candidate Ingestion). */

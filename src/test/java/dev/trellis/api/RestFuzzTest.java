@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Sandbox;
-import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,21 +63,8 @@ class RestFuzzTest {
     @BeforeAll
     static void start() throws Exception {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(4).candidates(20).rateLimit(0).build());
-        SandboxCredentials c = sandbox.credentials();
-        System.setProperty("REST_FUZZ_SECRET", c.clientSecret());
-        System.setProperty("REST_FUZZ_KEY", c.partnerApiKey());
         home = new TestHome(dir)
-                .tenant("acme", """
-                        harvest.base-url = %s
-                        harvest.token-url = %s
-                        harvest.client-id = %s
-                        harvest.client-secret = env:REST_FUZZ_SECRET
-                        harvest.user-id = %d
-                        ingestion.base-url = %s
-                        ingestion.api-key = env:REST_FUZZ_KEY
-                        ingestion.user-email = %s
-                        """.formatted(c.baseUrl(), c.tokenUrl(), c.clientId(), c.siteAdminUserId(), c.baseUrl(),
-                        c.partnerUserEmail()))
+                .sandboxPartnerTenant("acme", sandbox)
                 .property("trellis.ingestion.status-period-minutes", "0")
                 .property("trellis.ingestion.jobs-period-minutes", "0");
         hub = home.start();

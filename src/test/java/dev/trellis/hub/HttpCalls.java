@@ -16,6 +16,10 @@ public final class HttpCalls {
 
     /** A status, the raw body and (when it parses) the JSON. */
     public record Answer(int status, String body, JsonNode json) {
+        /** The answer's {@code error} text, or the whole body when it has none. */
+        public String error() {
+            return json == null || !json.has("error") ? body : json.get("error").asText();
+        }
     }
 
     private HttpCalls() {
@@ -27,6 +31,23 @@ public final class HttpCalls {
 
     public static Answer post(String url, String... headers) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()), headers);
+    }
+
+    /** Any method, the body as given (null: none), and only the headers given: no Content-Type is added. */
+    public static Answer send(String method, String url, String body, String... headers)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    /** {@link #send} with {@code Content-Type: application/json}. */
+    public static Answer json(String method, String url, String body, String... headers)
+            throws IOException, InterruptedException {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Content-Type";
+        all[1] = "application/json";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return send(method, url, body, all);
     }
 
     private static Answer send(HttpRequest.Builder builder, String... headers) throws IOException, InterruptedException {

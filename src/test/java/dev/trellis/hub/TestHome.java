@@ -83,15 +83,32 @@ public final class TestHome {
      * set here as a JVM property for in-process hubs (a jar under test gets it as an environment variable).
      */
     public TestHome sandboxTenant(String id, Sandbox sandbox, String clientId, String clientSecret, String secretVariable) {
-        SandboxCredentials c = sandbox.credentials();
         System.setProperty(secretVariable, clientSecret);
-        return tenant(id, """
+        return tenant(id, harvest(sandbox, clientId, secretVariable));
+    }
+
+    /** Tenant {@code id} with the sandbox's all-scopes Harvest client and its Candidate Ingestion key and user. */
+    public TestHome sandboxPartnerTenant(String id, Sandbox sandbox) {
+        SandboxCredentials c = sandbox.credentials();
+        String variable = "SANDBOX_" + id.toUpperCase().replace('-', '_');
+        System.setProperty(variable + "_SECRET", c.clientSecret());
+        System.setProperty(variable + "_KEY", c.partnerApiKey());
+        return tenant(id, harvest(sandbox, c.clientId(), variable + "_SECRET") + """
+                ingestion.base-url = %s
+                ingestion.api-key = env:%s
+                ingestion.user-email = %s
+                """.formatted(c.baseUrl(), variable + "_KEY", c.partnerUserEmail()));
+    }
+
+    private static String harvest(Sandbox sandbox, String clientId, String secretVariable) {
+        SandboxCredentials c = sandbox.credentials();
+        return """
                 harvest.base-url = %s
                 harvest.token-url = %s
                 harvest.client-id = %s
                 harvest.client-secret = env:%s
                 harvest.user-id = %d
-                """.formatted(c.baseUrl(), c.tokenUrl(), clientId, secretVariable, c.siteAdminUserId()));
+                """.formatted(c.baseUrl(), c.tokenUrl(), clientId, secretVariable, c.siteAdminUserId());
     }
 
     public TestHome write(String relative, String content) {

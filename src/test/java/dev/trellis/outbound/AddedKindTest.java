@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
@@ -49,7 +50,7 @@ class AddedKindTest {
     @Test
     void itsRestPathQueuesAnItemThatIsDeliveredAndSynced() throws Exception {
         String text = "hello " + UUID.randomUUID();
-        JsonHttp.Answer a = JsonHttp.send("POST", home.apiUrl() + "/api/tenants/demo/test-notes",
+        HttpCalls.Answer a = HttpCalls.json("POST", home.apiUrl() + "/api/tenants/demo/test-notes",
                 "{\"candidate_id\": %d, \"text\": \"%s\"}".formatted(candidate, text));
         assertEquals(202, a.status(), a.body());
         JsonNode item = waitFor(a.json().get("id").asLong(), "delivered");
@@ -62,7 +63,7 @@ class AddedKindTest {
 
     @Test
     void itsFieldsAreCheckedByTheRestApiAndForRowsInsertedBySql() throws Exception {
-        JsonHttp.Answer a = JsonHttp.send("POST", home.apiUrl() + "/api/tenants/demo/test-notes",
+        HttpCalls.Answer a = HttpCalls.json("POST", home.apiUrl() + "/api/tenants/demo/test-notes",
                 "{\"candidate_id\": %d, \"text\": \"x\", \"body\": \"y\"}".formatted(candidate));
         assertEquals(400, a.status(), a.body());
         assertTrue(a.json().get("error").asText().contains("'body'"), a.body());
@@ -80,7 +81,7 @@ class AddedKindTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         JsonNode item = null;
         while (System.nanoTime() < deadline) {
-            item = JsonHttp.send("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
+            item = HttpCalls.json("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
             if (status.equals(item.get("status").asText())) {
                 return item;
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class DemoRestartTest {
         try {
             List<Long> items = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                JsonHttp.Answer a = JsonHttp.send("POST", home.apiUrl() + "/api/tenants/demo/notes",
+                HttpCalls.Answer a = HttpCalls.json("POST", home.apiUrl() + "/api/tenants/demo/notes",
                         "{\"candidate_id\": %d, \"body\": \"%s run #%d\"}".formatted(CANDIDATE, run, i));
                 assertEquals(202, a.status(), a.body());
                 items.add(a.json().get("id").asLong());
@@ -64,7 +65,7 @@ class DemoRestartTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode item = null;
         while (System.nanoTime() < deadline) {
-            item = JsonHttp.send("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
+            item = HttpCalls.json("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
             if ("delivered".equals(item.get("status").asText())) {
                 return item;
             }

@@ -4,25 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A kind whose scope the connection check found missing waits, queued, with the reason; nothing is sent. */
 class OutboxPauseTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -40,19 +34,17 @@ class OutboxPauseTest {
             try {
                 // the start-up check has run when its result is in
                 long deadline = System.nanoTime() + 20_000_000_000L;
-                while (get(home.apiUrl() + "/api/tenants/acme/check").status != 200 && System.nanoTime() < deadline) {
+                while (HttpCalls.get(home.apiUrl() + "/api/tenants/acme/check").status() != 200 && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
                 Thread.sleep(500);
                 long candidate = sandbox.record(Resource.CANDIDATES, 10_000_001L).get("id").asLong();
-                HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(home.apiUrl()
-                        + "/api/tenants/acme/notes")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"candidate_id\": " + candidate + ", \"body\": \"hi\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(202, accepted.statusCode(), accepted.body());
-                long id = JSON.readTree(accepted.body()).get("id").asLong();
+                HttpCalls.Answer accepted = HttpCalls.json("POST", home.apiUrl() + "/api/tenants/acme/notes",
+                        "{\"candidate_id\": " + candidate + ", \"body\": \"hi\"}");
+                assertEquals(202, accepted.status(), accepted.body());
+                long id = accepted.json().get("id").asLong();
                 Thread.sleep(1_500);
-                JsonNode item = get(home.apiUrl() + "/api/outbox/" + id).json;
+                JsonNode item = HttpCalls.get(home.apiUrl() + "/api/outbox/" + id).json();
                 assertEquals("queued", item.get("status").asText(), item.toString());
                 assertTrue(item.get("paused").asText().contains("harvest:notes:create"), item.toString());
                 assertEquals(0, sandbox.state().requestCounts().entrySet().stream()
@@ -61,19 +53,5 @@ class OutboxPauseTest {
                 hub.stop();
             }
         }
-    }
-
-    private record Answer(int status, JsonNode json) {
-    }
-
-    private static Answer get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json = null;
-        try {
-            json = JSON.readTree(r.body());
-        } catch (Exception e) {
-            // not JSON
-        }
-        return new Answer(r.statusCode(), json);
     }
 }

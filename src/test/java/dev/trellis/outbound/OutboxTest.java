@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
+import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Resource;
@@ -124,11 +125,11 @@ class OutboxTest {
         assertEquals(1, count("select count(*) from gh_interviews where tenant = 'demo' and id = " + interviewId
                 + " and deleted_at is not null"));
 
-        JsonNode shown = JsonHttp.send("GET", home.apiUrl() + "/api/outbox/" + note, null).json();
+        JsonNode shown = HttpCalls.json("GET", home.apiUrl() + "/api/outbox/" + note, null).json();
         assertEquals("delivered", shown.get("status").asText());
         assertEquals(gn.get("id").asLong(), shown.get("greenhouse_id").asLong());
         assertTrue(shown.get("last_error").isNull());
-        assertEquals(404, JsonHttp.send("GET", home.apiUrl() + "/api/outbox/999999", null).status());
+        assertEquals(404, HttpCalls.json("GET", home.apiUrl() + "/api/outbox/999999", null).status());
     }
 
     // ------------------------------------------------------------------ intake
@@ -157,7 +158,7 @@ class OutboxTest {
         refused("interviews", """
                 {"application_id": %d, "external_event_id": "e", "starts_at": "tomorrow", "ends_at": "2026-12-01T16:00:00Z"}"""
                 .formatted(application), "starts_at");
-        JsonNode wrongTenant = JsonHttp.send("POST", home.apiUrl() + "/api/tenants/nobody/notes",
+        JsonNode wrongTenant = HttpCalls.json("POST", home.apiUrl() + "/api/tenants/nobody/notes",
                 "{\"candidate_id\": 1, \"body\": \"x\"}").json();
         assertTrue(wrongTenant.get("error").asText().contains("'tenant'"), wrongTenant.toString());
         assertEquals(400, send("PATCH", "/api/tenants/demo/interviews/abc", "{\"location\": \"x\"}").status());
@@ -170,8 +171,8 @@ class OutboxTest {
     void anIdempotentRepeatGivesTheFirstItem() throws Exception {
         String key = "booking-" + UUID.randomUUID();
         String body = "{\"candidate_id\": %d, \"body\": \"Booked %s\"}".formatted(candidate, key);
-        JsonHttp.Answer first = send("POST", "/api/tenants/demo/notes", body, "Idempotency-Key", key);
-        JsonHttp.Answer again = send("POST", "/api/tenants/demo/notes", body, "Idempotency-Key", key);
+        HttpCalls.Answer first = send("POST", "/api/tenants/demo/notes", body, "Idempotency-Key", key);
+        HttpCalls.Answer again = send("POST", "/api/tenants/demo/notes", body, "Idempotency-Key", key);
         assertEquals(202, first.status(), first.body());
         assertEquals(202, again.status(), again.body());
         assertEquals(first.json().get("id"), again.json().get("id"));
@@ -255,7 +256,7 @@ class OutboxTest {
                 .formatted(items, run)), "each item delivered once, flagged with the item that held its id");
         assertTrue(count("select count(*) from outbox where ambiguous and id = any(array" + items + ")") >= 3,
                 "the dropped answers were reconciled onto notes whose ids an older item held");
-        String metrics = JsonHttp.send("GET", home.managementUrl() + "/observe/metrics", null).body();
+        String metrics = HttpCalls.json("GET", home.managementUrl() + "/observe/metrics", null).body();
         assertTrue(metrics.contains("trellis_outbox_id_conflicts_total{kind=\"note\"} 10.0"), metrics);
     }
 
@@ -322,7 +323,7 @@ class OutboxTest {
         assertTrue(item.get("last_error").asText().contains("user_id 999 does not exist"), item.toString());
         long letterId = count("select id from dead_letter where route_id = 'outbox-item' and body like '%\"outbox_id\":"
                 + id + ",%'");
-        JsonNode letter = JsonHttp.send("GET", home.apiUrl() + "/api/dead-letters/" + letterId, null).json();
+        JsonNode letter = HttpCalls.json("GET", home.apiUrl() + "/api/dead-letters/" + letterId, null).json();
         assertEquals("demo", letter.get("tenant").asText());
         assertEquals("open", letter.get("status").asText());
         assertTrue(letter.get("message").asText().contains("(422)")
@@ -332,14 +333,14 @@ class OutboxTest {
         // the cause is fixed (the interviewer exists under another id), then the letter is replayed
         update("update outbox set payload = jsonb_set(payload, '{interviewers}', '[{\"user_id\": %d}]') where id = %d"
                 .formatted(INTERVIEWER, id));
-        JsonHttp.Answer replay = JsonHttp.send("POST", home.apiUrl() + "/api/dead-letters/" + letterId + "/replay", null);
+        HttpCalls.Answer replay = HttpCalls.json("POST", home.apiUrl() + "/api/dead-letters/" + letterId + "/replay", null);
         assertEquals(200, replay.status(), replay.body());
         assertTrue(replay.json().get("replayed").asBoolean(), replay.body());
         JsonNode done = waitFor(id, "delivered");
         assertEquals(interviewsBefore + 1, sandbox.state().count(Resource.INTERVIEWS), "one interview");
         assertEquals(event, sandbox.record(Resource.INTERVIEWS, done.get("greenhouse_id").asLong())
                 .get("external_event_id").asText());
-        JsonHttp.Answer again = JsonHttp.send("POST", home.apiUrl() + "/api/dead-letters/" + letterId + "/replay", null);
+        HttpCalls.Answer again = HttpCalls.json("POST", home.apiUrl() + "/api/dead-letters/" + letterId + "/replay", null);
         assertNotEquals(200, again.status(), "a replayed letter is not sent again");
         assertEquals(interviewsBefore + 1, sandbox.state().count(Resource.INTERVIEWS));
     }
@@ -408,8 +409,8 @@ class OutboxTest {
         String booking = "b-" + UUID.randomUUID();
         String body = "{\"tenant\": \"demo\", \"booking_id\": \"%s\", \"candidate_id\": %d, \"starts_at\": \"2026-12-01T14:00:00Z\"}"
                 .formatted(booking, candidate);
-        JsonHttp.Answer a = JsonHttp.send("POST", home.apiUrl() + "/api/examples/interview-booked", body);
-        JsonHttp.Answer b = JsonHttp.send("POST", home.apiUrl() + "/api/examples/interview-booked", body);
+        HttpCalls.Answer a = HttpCalls.json("POST", home.apiUrl() + "/api/examples/interview-booked", body);
+        HttpCalls.Answer b = HttpCalls.json("POST", home.apiUrl() + "/api/examples/interview-booked", body);
         assertEquals(200, a.status(), a.body());
         long id = a.json().get("outbox_id").asLong();
         assertEquals(id, b.json().get("outbox_id").asLong(), "the booking id is the idempotency key");
@@ -418,7 +419,7 @@ class OutboxTest {
         assertEquals(1, notesWithBody("Interview booked for 2026-12-01T14:00:00Z (booking " + booking + ")"));
 
         // an item direct:outbox refuses goes to the dead-letter queue at once, naming the field
-        JsonHttp.send("POST", home.apiUrl() + "/api/examples/interview-booked",
+        HttpCalls.json("POST", home.apiUrl() + "/api/examples/interview-booked",
                 "{\"tenant\": \"demo\", \"booking_id\": \"x\", \"candidate_id\": -1, \"starts_at\": \"soon\"}");
         assertEquals(1, count("select count(*) from dead_letter where route_id = 'outbox-intake' and attempts = 1 "
                 + "and exception_message like 'candidate_id must be an id: a JSON integer%'"));
@@ -427,7 +428,7 @@ class OutboxTest {
     @Test
     void metricsShowDepthDeliveriesAndLatency() throws Exception {
         delivered(accepted(post("notes", "{\"candidate_id\": %d, \"body\": \"metrics\"}".formatted(candidate))));
-        String metrics = JsonHttp.send("GET", home.managementUrl() + "/observe/metrics", null).body();
+        String metrics = HttpCalls.json("GET", home.managementUrl() + "/observe/metrics", null).body();
         assertTrue(metrics.contains("trellis_outbox_depth{kind=\"note\"}"), metrics);
         assertTrue(metrics.contains("trellis_outbox_oldest_age_seconds{kind=\"email\"}"), metrics);
         assertTrue(metrics.contains("trellis_outbox_deliveries_total{kind=\"note\",outcome=\"delivered\"}"), metrics);
@@ -436,22 +437,22 @@ class OutboxTest {
 
     // ------------------------------------------------------------------ helpers
 
-    static JsonHttp.Answer post(String what, String body) throws Exception {
+    static HttpCalls.Answer post(String what, String body) throws Exception {
         return send("POST", "/api/tenants/demo/" + what, body);
     }
 
-    static JsonHttp.Answer send(String method, String path, String body, String... headers) throws Exception {
-        return JsonHttp.send(method, home.apiUrl() + path, body, headers);
+    static HttpCalls.Answer send(String method, String path, String body, String... headers) throws Exception {
+        return HttpCalls.json(method, home.apiUrl() + path, body, headers);
     }
 
-    static long accepted(JsonHttp.Answer a) {
+    static long accepted(HttpCalls.Answer a) {
         assertEquals(202, a.status(), a.body());
         assertEquals("queued", a.json().get("status").asText());
         return a.json().get("id").asLong();
     }
 
     static void refused(String what, String body, String field) throws Exception {
-        JsonHttp.Answer a = post(what, body);
+        HttpCalls.Answer a = post(what, body);
         assertEquals(400, a.status(), a.body());
         assertTrue(a.json().get("error").asText().contains("'" + field + "'"), field + ": " + a.body());
     }
@@ -464,7 +465,7 @@ class OutboxTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         JsonNode item = null;
         while (System.nanoTime() < deadline) {
-            item = JsonHttp.send("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
+            item = HttpCalls.json("GET", home.apiUrl() + "/api/outbox/" + id, null).json();
             if (status.equals(item.get("status").asText())) {
                 return item;
             }
