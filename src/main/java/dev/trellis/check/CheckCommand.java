@@ -14,6 +14,7 @@ import dev.trellis.config.TenantLoader;
 import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.greenhouse.RateBudget;
+import dev.trellis.sync.StreamCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
@@ -113,7 +114,7 @@ public final class CheckCommand implements Callable<Integer> {
                         + " (see config/tenants/example.properties.sample)");
                 return 1;
             }
-            List<Streams.Ref> streams = Streams.of(context, dir.resolve("routes"));
+            List<StreamCatalog.Entry> streams = StreamCatalog.load(context, dir.resolve("routes"));
             List<String> secrets = new ArrayList<>();
             tenants.forEach(t -> secrets.addAll(t.secrets()));
             secrets.add(SecretRef.fromEnvironment("TRELLIS_API_TOKEN"));

@@ -4,6 +4,7 @@ import dev.trellis.api.ApiException;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
+import dev.trellis.sync.StreamCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,10 @@ public final class CheckService {
 
     /** Checks one tenant now, records the result and applies it to the tenant's streams. */
     public CheckResult check(Tenant tenant) throws Exception {
-        List<Streams.Ref> streams = Streams.of(context);
+        List<StreamCatalog.Entry> streams = StreamCatalog.of(context);
         CheckResult result = check.check(tenant, streams);
         registry.record(result);
-        List<Streams.Ref> covering = tenant.harvest().isEmpty() ? List.of()
+        List<StreamCatalog.Entry> covering = tenant.harvest().isEmpty() ? List.of()
                 : streams.stream().filter(s -> s.covers(tenant.id())).toList();
         StreamPauses.Changes changes = pauses.apply(result, covering);
         if (result.usable()) {

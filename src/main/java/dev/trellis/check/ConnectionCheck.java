@@ -5,6 +5,7 @@ import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.JobBoardClient;
 import dev.trellis.greenhouse.PartnerApi;
+import dev.trellis.sync.StreamCatalog;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,15 +76,15 @@ public final class ConnectionCheck {
     }
 
     /** The streams of {@code streams} that cover the tenant and whose check is enabled. */
-    public List<Streams.Ref> enabledStreams(Tenant tenant, List<Streams.Ref> streams) {
+    public List<StreamCatalog.Entry> enabledStreams(Tenant tenant, List<StreamCatalog.Entry> streams) {
         if (tenant.harvest().isEmpty()) {
             return List.of();
         }
-        return streams.stream().filter(s -> s.covers(tenant.id()) && options.enabled(tenant.id(), s.featureId()))
+        return streams.stream().filter(s -> s.covers(tenant.id()) && options.enabled(tenant.id(), Feature.syncId(s.stream())))
                 .toList();
     }
 
-    public CheckResult check(Tenant tenant, List<Streams.Ref> streams) throws InterruptedException {
+    public CheckResult check(Tenant tenant, List<StreamCatalog.Entry> streams) throws InterruptedException {
         CheckRun run = new CheckRun(tenant, masker);
         GreenhouseGateway gateway = gateways.get();
         if (tenant.harvest().isPresent()) {
@@ -119,10 +120,10 @@ public final class ConnectionCheck {
     }
 
     /** Every permission of the tenant's enabled Harvest features, with the streams' list scopes first. */
-    private Map<String, List<Feature.Need>> harvestNeeds(Tenant tenant, List<Streams.Ref> streams) {
+    private Map<String, List<Feature.Need>> harvestNeeds(Tenant tenant, List<StreamCatalog.Entry> streams) {
         Map<String, List<Feature.Need>> needs = new LinkedHashMap<>();
-        for (Streams.Ref s : streams) {
-            needs.put(s.featureId(), List.of(Feature.syncNeed(s.stream(), s.resource(), s.table())));
+        for (StreamCatalog.Entry s : streams) {
+            needs.put(Feature.syncId(s.stream()), List.of(Feature.syncNeed(s.stream(), s.definition().resource(), s.definition().table())));
         }
         for (Feature f : List.of(Feature.NOTES, Feature.EMAILS, Feature.INTERVIEWS)) {
             if (options.enabled(tenant.id(), f.id())) {

@@ -94,6 +94,11 @@ public enum Feature {
             Map.entry("candidate_tags", "GET: List Candidate Tags"),
             Map.entry("applied_candidate_tags", "GET: List tags applied to candidate"));
 
+    /** The feature id of one stream, e.g. {@code sync:candidates}: what disabled-features and pauses name. */
+    public static String syncId(String stream) {
+        return "sync:" + stream;
+    }
+
     /** The permission of the stream {@code stream} reading {@code /v3/<resource>}. */
     public static Need syncNeed(String stream, String resource, String table) {
         String name = LIST_NAMES.getOrDefault(resource, "GET: List " + title(resource));

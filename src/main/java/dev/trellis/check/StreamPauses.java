@@ -2,6 +2,7 @@ package dev.trellis.check;
 
 import dev.trellis.check.CheckResult.Row;
 import dev.trellis.check.CheckResult.Status;
+import dev.trellis.sync.StreamCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,12 +28,12 @@ public final class StreamPauses {
     }
 
     /** {@code streams}: every stream route covering the tenant, checked or not (a disabled check lifts a pause). */
-    public Changes apply(CheckResult result, List<Streams.Ref> streams) throws SQLException {
+    public Changes apply(CheckResult result, List<StreamCatalog.Entry> streams) throws SQLException {
         List<String> paused = new ArrayList<>();
         List<String> resumed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            for (Streams.Ref s : streams) {
-                List<Row> rows = result.rows(s.featureId());
+            for (StreamCatalog.Entry s : streams) {
+                List<Row> rows = result.rows(Feature.syncId(s.stream()));
                 if (rows.stream().anyMatch(r -> r.status() == Status.UNKNOWN)) {
                     continue;
                 }
