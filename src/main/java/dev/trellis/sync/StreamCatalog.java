@@ -67,7 +67,11 @@ public final class StreamCatalog {
 
     /** The stream of that name, if one is declared. */
     public static Optional<Entry> stream(CamelContext context, String stream) {
-        return of(context).stream().filter(e -> e.stream().equals(stream)).findFirst();
+        // per delivered outbox item: build the one entry asked for, not the whole catalog
+        return model(context).getRouteDefinitions().stream()
+                .filter(r -> isStream(r) && stream.equals(String.valueOf(
+                        r.getTemplateParameters().get(StreamParameter.STREAM.key)).trim()))
+                .findFirst().map(r -> Entry.from(r.getRouteId(), r.getTemplateParameters()));
     }
 
     /**
