@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.hub.TestHome;
+import dev.trellis.hub.TrellisJar;
 import dev.trellis.sandbox.ClientCredentials;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
@@ -14,16 +15,14 @@ import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar target/trellis.jar check} as a user runs it: a home, secrets in the environment, no hub. */
 class CheckCommandIT {
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
-
     @TempDir
     Path dir;
 
@@ -59,15 +58,8 @@ class CheckCommandIT {
     }
 
     private int java(Path out, String secret, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        if (secret != null) {
-            pb.environment().put("ACME_HARVEST_CLIENT_SECRET", secret);
-        }
-        Process p = pb.start();
+        Map<String, String> env = secret == null ? Map.of() : Map.of("ACME_HARVEST_CLIENT_SECRET", secret);
+        Process p = TrellisJar.start(dir, out, env, List.of(args));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "check finished");
         return p.exitValue();
     }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.hub.TestHome;
+import dev.trellis.hub.TrellisJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +23,8 @@ class BadSettingJarIT {
     void aBadEnvironmentVariableStopsStartUpNamingIt() throws Exception {
         TestHome home = new TestHome(dir);
         Path log = dir.resolve("trellis.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jar = Path.of("target/trellis.jar").toAbsolutePath().toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-jar", jar, "run", "--home", dir.toString(),
-                "--port", String.valueOf(home.port()), "--management-port", String.valueOf(home.managementPort())))
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("TRELLIS_SYNC_THREADS", "x");
-        Process hub = pb.start();
+        Process hub = TrellisJar.start(dir, log, Map.of("TRELLIS_SYNC_THREADS", "x"),
+                TrellisJar.runArgs(home, home.port(), home.managementPort(), List.of()));
         boolean ended = hub.waitFor(30, TimeUnit.SECONDS);
         if (!ended) {
             hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

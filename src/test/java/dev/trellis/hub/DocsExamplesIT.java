@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Every curl must answer 2xx, and every outbox item the examples queued must reach Greenhouse.
  */
 class DocsExamplesIT {
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final Pattern BLOCK = Pattern.compile("(?m)^ *```(sh|sql)\\n(.*?)^ *```", Pattern.DOTALL);
 
     @TempDir
@@ -44,21 +44,20 @@ class DocsExamplesIT {
     static void start() throws Exception {
         home = new TestHome(dir);
         Files.copy(Path.of("config/application.properties"), dir.resolve("config/application.properties"));
-        Process hub = java(List.of("run", "--home", dir.toString(), "--port", String.valueOf(home.port()),
-                "--management-port", String.valueOf(home.managementPort()), "-P", "trellis.demo.candidates=2000"),
-                dir.resolve("hub.log"));
+        Process hub = java(TrellisJar.runArgs(home, home.port(), home.managementPort(),
+                List.of("trellis.demo.candidates=2000")), dir.resolve("hub.log"));
         sandboxPort = TestHome.freePort();
         java(List.of("sandbox", "--port", String.valueOf(sandboxPort), "--candidates", "2000"), dir.resolve("sandbox.log"));
-        waitFor(hub, () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200);
-        waitFor(hub, () -> HttpCalls.get("http://127.0.0.1:" + sandboxPort + "/_sandbox/counts").status() == 200);
+        TrellisJar.waitFor(hub, Duration.ofSeconds(90),
+                () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200, dir.resolve("hub.log"));
+        TrellisJar.waitFor(hub, Duration.ofSeconds(90),
+                () -> HttpCalls.get("http://127.0.0.1:" + sandboxPort + "/_sandbox/counts").status() == 200,
+                dir.resolve("hub.log"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            p.waitFor(60, TimeUnit.SECONDS);
-        }
+        TrellisJar.stopAll(processes, Duration.ofSeconds(60));
     }
 
     @Test
@@ -145,36 +144,8 @@ class DocsExamplesIT {
     }
 
     private static Process java(List<String> args, Path output) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().remove("TRELLIS_API_TOKEN");
-        Process p = pb.start();
+        Process p = TrellisJar.start(dir, output, Collections.singletonMap("TRELLIS_API_TOKEN", null), args);
         processes.add(p);
         return p;
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitFor(Process process, Check check) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("exited early, see " + dir);
-            }
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not up within 90 s");
     }
 }

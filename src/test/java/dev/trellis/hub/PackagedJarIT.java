@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackagedJarIT {
     private static final String TOKEN = "it-token-5a4b3c2d1e";
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
 
     @TempDir
     static Path dir;
@@ -48,9 +48,8 @@ class PackagedJarIT {
                 """);
         log = dir.resolve("trellis.log");
         long t0 = System.nanoTime();
-        hub = java(List.of("run", "--home", dir.toString(), "--port", String.valueOf(home.port()),
-                "--management-port", String.valueOf(home.managementPort()),
-                "-P", "trellis.errors.maximum-redeliveries=1"), log);
+        hub = java(TrellisJar.runArgs(home, home.port(), home.managementPort(),
+                List.of("trellis.errors.maximum-redeliveries=1")), log);
         waitFor(Duration.ofSeconds(90), () -> health().status() == 200);
         System.out.printf("PackagedJarIT: health UP %.1f s after exec%n", (System.nanoTime() - t0) / 1e9);
     }
@@ -171,13 +170,7 @@ class PackagedJarIT {
     }
 
     private static Process java(List<String> args, Path output) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("TRELLIS_API_TOKEN", TOKEN);
-        return pb.start();
+        return TrellisJar.start(dir, output, Map.of("TRELLIS_API_TOKEN", TOKEN), args);
     }
 
     private static HttpCalls.Answer health() {
@@ -188,27 +181,8 @@ class PackagedJarIT {
         }
     }
 
-    /** A condition that may throw while the hub is still coming up. */
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitFor(Duration limit, Check check) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!hub.isAlive()) {
-                throw new AssertionError("Trellis exited:\n" + tail(Files.readString(log)));
-            }
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // keep waiting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("Not within " + limit + ":\n" + tail(Files.readString(log)));
+    private static void waitFor(Duration limit, TrellisJar.Check check) throws Exception {
+        TrellisJar.waitFor(hub, limit, check, log);
     }
 
     private static int count(String text, String needle) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.TestHome;
+import dev.trellis.hub.TrellisJar;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
@@ -20,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  * embedded PostgreSQL killed with SIGKILL mid-delivery of several hundred notes, then restarted once.
  */
 class OutboxJarIT {
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final long CANDIDATE = 10_000_003L;
 
     @TempDir
@@ -67,19 +68,13 @@ class OutboxJarIT {
 
     /** Stops every jar still running, so that a test can start on a home another test used. */
     private static void stopAll() throws Exception {
-        for (Process p : hubs) {
-            p.destroy();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        }
+        assertTrue(TrellisJar.stopAll(hubs, Duration.ofSeconds(30)));
         hubs.clear();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : hubs) {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
+        TrellisJar.stopAll(hubs, Duration.ofSeconds(30));
         sandbox.close();
         pg.close();
     }
@@ -275,53 +270,25 @@ class OutboxJarIT {
 
     /** The jar on {@code home}, with these properties on top of the test's (no trellis.db.url: embedded database). */
     private static Process start(TestHome home, String name, String... database) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "run", "--home", home.dir().toString(), "--port", String.valueOf(home.port()),
-                "--management-port", String.valueOf(home.managementPort())));
         List<String> properties = new ArrayList<>(List.of(database));
         properties.addAll(List.of("trellis.greenhouse.rate-budget=100000", "trellis.outbox.backoff-ms=100",
                 "trellis.outbox.max-backoff-ms=500", "trellis.outbox.poll-ms=1000", "trellis.greenhouse.timeout-ms=60000"));
-        for (String p : properties) {
-            command.add("-P");
-            command.add(p);
-        }
-        Path log = home.dir().resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home.dir().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("OUTBOX_IT_SECRET", sandbox.credentials().clientSecret());
-        pb.environment().remove("TRELLIS_API_TOKEN");
-        Process p = pb.start();
+        Map<String, String> env = new HashMap<>();
+        env.put("OUTBOX_IT_SECRET", sandbox.credentials().clientSecret());
+        env.put("TRELLIS_API_TOKEN", null); // removed: the hub runs without a token
+        Process p = TrellisJar.start(home.dir(), log(name), env,
+                TrellisJar.runArgs(home, home.port(), home.managementPort(), properties));
         hubs.add(p);
         waitUntil(Duration.ofSeconds(90), () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200,
                 p, name);
         return p;
     }
 
-    interface Check {
-        boolean ok() throws Exception;
+    private static void waitUntil(Duration limit, TrellisJar.Check check, Process hub, String name) throws Exception {
+        TrellisJar.waitFor(hub, limit, check, log(name));
     }
 
-    private static void waitUntil(Duration limit, Check check, Process hub, String name) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!hub.isAlive()) {
-                throw new AssertionError("Trellis " + name + " exited:\n" + log(name));
-            }
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Not within " + limit + ":\n" + log(name));
-    }
-
-    private static String log(String name) throws IOException {
-        Path p = (name.startsWith("a") ? homeA : name.startsWith("b") ? homeB : homeC).dir().resolve(name + ".log");
-        String out = Files.exists(p) ? Files.readString(p) : "";
-        return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+    private static Path log(String name) {
+        return (name.startsWith("a") ? homeA : name.startsWith("b") ? homeB : homeC).dir().resolve(name + ".log");
     }
 }

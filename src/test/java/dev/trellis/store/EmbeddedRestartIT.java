@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.TestHome;
+import dev.trellis.hub.TrellisJar;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
@@ -25,8 +26,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * its PostgreSQL are both killed right after 500 notes were accepted, all 500 are delivered once.
  */
 class EmbeddedRestartIT {
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final long CANDIDATE = 10_000_003L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -63,19 +65,13 @@ class EmbeddedRestartIT {
 
     /** Stops every jar still running on the home, so that a test can start its own. */
     private static void stopAll() throws Exception {
-        for (Process running : hubs) {
-            running.destroy();
-            assertTrue(running.waitFor(30, TimeUnit.SECONDS));
-        }
+        assertTrue(TrellisJar.stopAll(hubs, Duration.ofSeconds(30)));
         hubs.clear();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : hubs) {
-            p.destroy();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
+        TrellisJar.stopAll(hubs, Duration.ofSeconds(30));
         sandbox.close();
     }
 
@@ -205,43 +201,24 @@ class EmbeddedRestartIT {
     /** Starts the jar on the shared home and waits until it is healthy. */
     private static Process start(String name, String... properties) throws Exception {
         Process p = launch(name, home.port(), home.managementPort(), properties);
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(p.isAlive(), "Trellis " + name + " exited:\n" + log(name));
-            try {
-                if (HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Trellis " + name + " not healthy within 90 s:\n" + log(name));
+        TrellisJar.waitFor(p, Duration.ofSeconds(90),
+                () -> HttpCalls.get(home.managementUrl() + "/observe/health").status() == 200, home.dir().resolve(name + ".log"));
+        return p;
     }
 
     private static Process launch(String name, int port, int managementPort, String... properties) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "run", "--home", home.dir().toString(), "--port", String.valueOf(port),
-                "--management-port", String.valueOf(managementPort)));
         List<String> all = new ArrayList<>(List.of("trellis.check.on-startup=false", "trellis.outbox.poll-ms=1000", "trellis.greenhouse.rate-budget=100000"));
         all.addAll(List.of(properties));
-        for (String p : all) {
-            command.add("-P");
-            command.add(p);
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home.dir().toFile()).redirectErrorStream(true)
-                .redirectOutput(home.dir().resolve(name + ".log").toFile());
-        pb.environment().put("RESTART_IT_SECRET", sandbox.credentials().clientSecret());
-        pb.environment().remove("TRELLIS_API_TOKEN");
-        Process p = pb.start();
+        Map<String, String> env = new HashMap<>();
+        env.put("RESTART_IT_SECRET", sandbox.credentials().clientSecret());
+        env.put("TRELLIS_API_TOKEN", null); // removed: the hub runs without a token
+        Process p = TrellisJar.start(home.dir(), home.dir().resolve(name + ".log"), env,
+                TrellisJar.runArgs(home, port, managementPort, all));
         hubs.add(p);
         return p;
     }
 
     private static String log(String name) throws IOException {
-        Path p = home.dir().resolve(name + ".log");
-        String out = Files.exists(p) ? Files.readString(p) : "";
-        return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+        return TrellisJar.tail(home.dir().resolve(name + ".log"));
     }
 }

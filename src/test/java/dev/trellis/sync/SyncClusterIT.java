@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.TestHome;
+import dev.trellis.hub.TrellisJar;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The crash tests schedule the stream daily, so only the resumption of the interrupted run can finish it.
  */
 class SyncClusterIT {
-    private static final Path JAR = Path.of("target/trellis.jar").toAbsolutePath();
     private static final String DAILY = "0 0 3 * * ?";
 
     static EmbeddedPostgres postgres;
@@ -94,36 +95,12 @@ class SyncClusterIT {
     }
 
     private Process jar(TestHome home, String dbUrl, String budget, Path log, int port) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), "run", "--home", home.dir().toString(), "--port", String.valueOf(port),
-                "--management-port", String.valueOf(TestHome.freePort()), "-P", "trellis.db.url=" + dbUrl,
-                "-P", "trellis.db.user=postgres", "-P", "trellis.greenhouse.rate-budget=" + budget,
-                "-P", "trellis.demo.enabled=false");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("CLUSTER_IT_SECRET", sandbox.credentials().clientSecret());
-        Process p = pb.start();
+        List<String> args = TrellisJar.runArgs(home, port, TestHome.freePort(), List.of("trellis.db.url=" + dbUrl,
+                "trellis.db.user=postgres", "trellis.greenhouse.rate-budget=" + budget, "trellis.demo.enabled=false"));
+        // no working directory of its own: the jar runs where the build runs
+        Process p = TrellisJar.start(null, log, Map.of("CLUSTER_IT_SECRET", sandbox.credentials().clientSecret()), args);
         jars.add(p);
         return p;
-    }
-
-    private static void waitFor(Duration limit, Check check, Path log) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the instance is still starting
-            }
-            Thread.sleep(200);
-        }
-        String out = Files.readString(log);
-        throw new AssertionError("Not within " + limit + ":\n" + out.substring(Math.max(0, out.length() - 5000)));
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
     }
 
     @Test
@@ -136,9 +113,9 @@ class SyncClusterIT {
         Path log1 = dir.resolve("first.log");
         int port = TestHome.freePort();
         Process first = jar(home, db, "100000", log1, port);
-        waitFor(Duration.ofSeconds(60), () -> HttpCalls.post("http://127.0.0.1:" + port
+        TrellisJar.waitFor(first, Duration.ofSeconds(60), () -> HttpCalls.post("http://127.0.0.1:" + port
                 + "/api/streams/acme/candidates/sync").status() == 202, log1);
-        waitFor(Duration.ofSeconds(60), () -> query(db, "select count(*) from gh_candidates") > 500, log1);
+        TrellisJar.waitFor(first, Duration.ofSeconds(60), () -> query(db, "select count(*) from gh_candidates") > 500, log1);
         assertTrue(query(db, "select count(*) from sync_stream where next_url is not null") == 1, "mid-run");
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
         long before = query(db, "select count(*) from gh_candidates");
@@ -148,8 +125,8 @@ class SyncClusterIT {
         sandbox.faults().clear();
         Path log2 = dir.resolve("second.log");
         long t0 = System.nanoTime();
-        jar(home, db, "100000", log2);
-        waitFor(Duration.ofSeconds(60), () -> query(db, "select count(*) from sync_stream where watermark is not null") == 1, log2);
+        Process second = jar(home, db, "100000", log2);
+        TrellisJar.waitFor(second, Duration.ofSeconds(60), () -> query(db, "select count(*) from sync_stream where watermark is not null") == 1, log2);
         System.out.printf("SyncClusterIT: interrupted run finished %.1f s after the restart%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(sandbox.state().count(Resource.CANDIDATES), query(db, "select count(*) from gh_candidates"));
         assertEquals(3_000, query(db, "select sum(fetched) from sync_run"), "every record read once: no page twice");
@@ -169,16 +146,16 @@ class SyncClusterIT {
         int portA = TestHome.freePort();
         Process a = jar(home, db, "100000", logA, portA);
         Process b = jar(home, db, "100000", logB);
-        waitFor(Duration.ofSeconds(60), () -> Files.readString(logB).contains("Trellis started: "), logB);
-        waitFor(Duration.ofSeconds(60), () -> HttpCalls.post("http://127.0.0.1:" + portA
+        TrellisJar.waitFor(b, Duration.ofSeconds(60), () -> Files.readString(logB).contains("Trellis started: "), logB);
+        TrellisJar.waitFor(a, Duration.ofSeconds(60), () -> HttpCalls.post("http://127.0.0.1:" + portA
                 + "/api/streams/acme/candidates/sync").status() == 202, logA);
-        waitFor(Duration.ofSeconds(60), () -> query(db, "select count(*) from gh_candidates") > 500, logA);
+        TrellisJar.waitFor(a, Duration.ofSeconds(60), () -> query(db, "select count(*) from gh_candidates") > 500, logA);
         a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         long killed = System.nanoTime();
         assertTrue(query(db, "select count(*) from gh_candidates") < 3_000, "killed mid-run");
         sandbox.faults().clear();
 
-        waitFor(Duration.ofSeconds(60), () -> query(db, "select count(*) from sync_run where status = 'done'") == 1, logB);
+        TrellisJar.waitFor(b, Duration.ofSeconds(60), () -> query(db, "select count(*) from sync_run where status = 'done'") == 1, logB);
         System.out.printf("SyncClusterIT: the peer finished the run %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
         assertEquals(sandbox.state().count(Resource.CANDIDATES), query(db, "select count(*) from gh_candidates"));
         assertEquals(1, query(db, "select count(*) from sync_run"), "the same run, continued");
@@ -194,10 +171,10 @@ class SyncClusterIT {
         TestHome home = home("pair", 100, "0/3 * * * * ?");
         Path logA = dir.resolve("a.log");
         Path logB = dir.resolve("b.log");
-        jar(home, db, "10", logA);
+        Process a = jar(home, db, "10", logA);
         jar(home, db, "10", logB);
         // both fire every 3 s; each run needs 5 pages (+ a token); the shared budget is 10 per 30 s
-        waitFor(Duration.ofSeconds(75), () -> query(db, "select count(*) from sync_run where status = 'done'") >= 3, logA);
+        TrellisJar.waitFor(a, Duration.ofSeconds(75), () -> query(db, "select count(*) from sync_run where status = 'done'") >= 3, logA);
         assertEquals(0, query(db, "select count(*) from sync_run a join sync_run b on a.id < b.id "
                 + "and a.stream = b.stream and a.tenant = b.tenant "
                 + "and tstzrange(a.started_at, coalesce(a.ended_at, now())) && tstzrange(b.started_at, coalesce(b.ended_at, now()))"),
