@@ -1,6 +1,8 @@
 package dev.trellis;
 
 import dev.trellis.check.CheckCommand;
+import dev.trellis.connection.KeysCommand;
+import dev.trellis.connection.TenantsCommand;
 import dev.trellis.deadletter.DeadLettersCommand;
 import dev.trellis.hub.RunCommand;
 import dev.trellis.ingestion.IngestionCommand;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trellis", mixinStandardHelpOptions = true, versionProvider = Trellis.Version.class,
         description = "Integration hub between Greenhouse and your systems.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckCommand.class, DeadLettersCommand.class,
-                IngestionCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
+                IngestionCommand.class, TenantsCommand.class, KeysCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class Trellis implements Runnable {
 
     public static void main(String[] args) {

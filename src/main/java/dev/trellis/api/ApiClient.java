@@ -52,6 +52,16 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A request with a JSON body (or none when {@code json} is null): POST, PATCH, DELETE. */
+    public Answer send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request);
+    }
+
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

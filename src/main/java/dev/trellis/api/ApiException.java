@@ -1,7 +1,7 @@
 package dev.trellis.api;
 
 /** A request Trellis refuses, with the HTTP status to answer and a message that names what is wrong. */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
     private final int status;
 
     public ApiException(int status, String message) {
@@ -11,6 +11,11 @@ public final class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** The answer's body: {@code {"error": message}}, or more where a refusal carries its reasons (a check). */
+    public Object body() {
+        return java.util.Map.of("error", getMessage());
     }
 
     public static ApiException badRequest(String message) {

@@ -33,7 +33,7 @@ public final class JsonResponse {
             checkParameters(exchange);
             write(exchange, status, handler.handle(exchange));
         } catch (ApiException e) {
-            write(exchange, e.status(), Map.of("error", e.getMessage()));
+            write(exchange, e.status(), e.body());
         } catch (BadField e) {
             write(exchange, 400, Map.of("error", e.answer()));
         } catch (Exception e) {

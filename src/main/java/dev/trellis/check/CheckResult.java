@@ -59,6 +59,20 @@ public record CheckResult(String tenant, Instant checkedAt, List<Row> rows, List
         return rows.stream().filter(r -> r.feature().equals(featureId)).toList();
     }
 
+    /** Back from {@link #toMap()} as stored (another instance's check of a tenant). */
+    public static CheckResult fromJson(com.fasterxml.jackson.databind.JsonNode m) {
+        List<Row> rows = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : m.path("rows")) {
+            rows.add(new Row(r.path("step").asInt(), r.path("feature").asText(), r.path("permission").asText(),
+                    r.path("harvestPermission").isNull() ? null : r.path("harvestPermission").asText(null),
+                    Status.valueOf(r.path("status").asText("unknown").toUpperCase(java.util.Locale.ROOT)),
+                    r.path("detail").asText(null), r.path("impact").asText(null)));
+        }
+        List<String> fix = new ArrayList<>();
+        m.path("fix").forEach(f -> fix.add(f.asText()));
+        return new CheckResult(m.path("tenant").asText(), Instant.parse(m.path("checkedAt").asText()), rows, fix);
+    }
+
     /** As JSON-ready maps (the REST answer and {@code check --json}). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -8,6 +8,9 @@ import dev.trellis.sync.StreamCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -29,6 +32,7 @@ public final class CheckService {
     private final PermissionRegistry registry;
     private final StreamPauses pauses;
     private final JsonResponse response;
+    private final List<BiConsumer<Tenant, CheckResult>> listeners = new CopyOnWriteArrayList<>();
 
     public CheckService(CamelContext context, Tenants tenants, ConnectionCheck check, PermissionRegistry registry,
             StreamPauses pauses, JsonResponse response) {
@@ -40,10 +44,27 @@ public final class CheckService {
         this.response = response;
     }
 
+    /** Told every result the hub records (the connections keep the tenant's status from it). */
+    public void onResult(BiConsumer<Tenant, CheckResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Checks one tenant now without recording anything: a proposed connection. */
+    public CheckResult dryRun(Tenant tenant) throws InterruptedException {
+        return check.check(tenant, StreamCatalog.of(context));
+    }
+
     /** Checks one tenant now, records the result and applies it to the tenant's streams. */
     public CheckResult check(Tenant tenant) throws Exception {
+        CheckResult result = dryRun(tenant);
+        apply(tenant, result);
+        listeners.forEach(l -> l.accept(tenant, result));
+        return result;
+    }
+
+    /** Records a result (of this instance's check, or one another instance stored) without telling the listeners. */
+    public void apply(Tenant tenant, CheckResult result) throws Exception {
         List<StreamCatalog.Entry> streams = StreamCatalog.of(context);
-        CheckResult result = check.check(tenant, streams);
         registry.record(result);
         List<StreamCatalog.Entry> covering = tenant.harvest().isEmpty() ? List.of()
                 : streams.stream().filter(s -> s.covers(tenant.id())).toList();
@@ -59,7 +80,15 @@ public final class CheckService {
                     changes.resumed().isEmpty() ? "" : "; streams resumed: " + changes.resumed(),
                     String.join(" | ", result.fix()));
         }
-        return result;
+    }
+
+    public Optional<CheckResult> latest(String tenant) {
+        return registry.latest(tenant);
+    }
+
+    /** A removed tenant: its results and gauges go. */
+    public void forget(String tenant) {
+        registry.forget(tenant);
     }
 
     /** Every tenant, one after the other; a failure is logged and never stops the others (the timer route). */

@@ -44,8 +44,14 @@ public final class ConnectionCheck {
             return true;
         }
 
+        /** Also honours the features the tenant's own connection switches off ({@code disabled_features}). */
+        public boolean enabled(Tenant tenant, String featureId) {
+            return enabled(tenant.id(), featureId)
+                    && new Options(tenant.disabledFeatures(), List.of()).enabled(tenant.id(), featureId);
+        }
+
         public boolean webhooks(Tenant tenant) {
-            return enabled(tenant.id(), Feature.WEBHOOKS.id()) && (tenant.webhookSecret().isPresent()
+            return enabled(tenant, Feature.WEBHOOKS.id()) && (tenant.webhookSecret().isPresent()
                     || webhookTenants.contains("all") || webhookTenants.contains(tenant.id()));
         }
     }
@@ -80,7 +86,7 @@ public final class ConnectionCheck {
         if (tenant.harvest().isEmpty()) {
             return List.of();
         }
-        return streams.stream().filter(s -> s.covers(tenant.id()) && options.enabled(tenant.id(), Feature.syncId(s.stream())))
+        return streams.stream().filter(s -> s.covers(tenant.id()) && options.enabled(tenant, Feature.syncId(s.stream())))
                 .toList();
     }
 
@@ -91,10 +97,10 @@ public final class ConnectionCheck {
             new HarvestCheck(run, http, timeout, new HarvestProbes(run, gateway))
                     .run(harvestNeeds(tenant, enabledStreams(tenant, streams)));
         }
-        if (tenant.ingestion().isPresent() && options.enabled(tenant.id(), Feature.INGESTION.id())) {
+        if (tenant.ingestion().isPresent() && options.enabled(tenant, Feature.INGESTION.id())) {
             new IngestionCheck(run, new PartnerApi(gateway)).run(tenant.ingestion().get());
         }
-        if (tenant.jobBoard().isPresent() && options.enabled(tenant.id(), Feature.JOB_BOARD.id())) {
+        if (tenant.jobBoard().isPresent() && options.enabled(tenant, Feature.JOB_BOARD.id())) {
             new JobBoardCheck(run, new JobBoardClient(gateway)).run(tenant.jobBoard().get());
         }
         if (options.webhooks(tenant)) {
@@ -126,7 +132,7 @@ public final class ConnectionCheck {
             needs.put(Feature.syncId(s.stream()), List.of(Feature.syncNeed(s.stream(), s.definition().resource(), s.definition().table())));
         }
         for (Feature f : List.of(Feature.NOTES, Feature.EMAILS, Feature.INTERVIEWS)) {
-            if (options.enabled(tenant.id(), f.id())) {
+            if (options.enabled(tenant, f.id())) {
                 needs.put(f.id(), f.needs());
             }
         }

@@ -46,6 +46,19 @@ public final class PermissionRegistry {
         }
     }
 
+    /** Drops a removed tenant's result and its gauges. */
+    public void forget(String tenant) {
+        latest.remove(tenant);
+        gauged.removeIf(key -> {
+            if (!key.startsWith(tenant + "\n")) {
+                return false;
+            }
+            meters.find("trellis.check.permission").tags("tenant", tenant,
+                    "permission", key.substring(tenant.length() + 1)).meters().forEach(meters::remove);
+            return true;
+        });
+    }
+
     public Optional<CheckResult> latest(String tenant) {
         return Optional.ofNullable(latest.get(tenant));
     }

@@ -17,19 +17,31 @@ public final class SecretMasker {
     private static final Pattern AUTH_SCHEME = Pattern.compile("(?i)\\b(Bearer|Basic)\\s+[A-Za-z0-9._~+/=-]+");
 
     private final List<String> words;
-    private final List<String> secrets;
+    /** replaced whole when a tenant's secrets are learnt at runtime, so readers never see it half-built */
+    private volatile List<String> secrets;
     private final Pattern jsonField;
     private final Pattern formField;
 
     public SecretMasker(Collection<String> secretWords, Collection<String> secretValues) {
         this.words = secretWords.stream().map(w -> w.toLowerCase(Locale.ROOT)).toList();
-        // longest first, so a secret that contains another is masked whole
-        this.secrets = secretValues.stream().filter(s -> s != null && s.length() >= 4).distinct()
-                .sorted((a, b) -> b.length() - a.length()).toList();
+        this.secrets = ordered(secretValues);
         String names = "[A-Za-z0-9_.-]*(?:" + String.join("|", this.words.stream().map(Pattern::quote).toList())
                 + ")[A-Za-z0-9_.-]*";
         this.jsonField = Pattern.compile("(?i)(\"" + names + "\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
         this.formField = Pattern.compile("(?i)(?<=^|[&?\\s])(" + names + "=)[^&\\s]*");
+    }
+
+    /** Also masks these values from now on: secrets of a tenant connected while the hub runs. */
+    public synchronized void remember(Collection<String> values) {
+        List<String> all = new java.util.ArrayList<>(secrets);
+        all.addAll(values);
+        secrets = ordered(all);
+    }
+
+    // longest first, so a secret that contains another is masked whole
+    private static List<String> ordered(Collection<String> values) {
+        return values.stream().filter(s -> s != null && s.length() >= 4).distinct()
+                .sorted((a, b) -> b.length() - a.length()).toList();
     }
 
     public boolean isSecretName(String name) {

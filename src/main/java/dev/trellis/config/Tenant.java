@@ -15,7 +15,18 @@ public record Tenant(
         Optional<Harvest> harvest,
         Optional<Ingestion> ingestion,
         Optional<JobBoard> jobBoard,
-        Optional<String> webhookSecret) {
+        Optional<String> webhookSecret,
+        List<String> disabledFeatures) {
+
+    public Tenant {
+        disabledFeatures = List.copyOf(disabledFeatures);
+    }
+
+    /** A tenant with no features of its own switched off (files, the demo, tests). */
+    public Tenant(String id, String source, Optional<Harvest> harvest, Optional<Ingestion> ingestion,
+            Optional<JobBoard> jobBoard, Optional<String> webhookSecret) {
+        this(id, source, harvest, ingestion, jobBoard, webhookSecret, List.of());
+    }
 
     /** Harvest v3: OAuth2 client credentials, and the Site Admin user (token {@code sub}) that reads run as. */
     public record Harvest(URI baseUrl, URI tokenUrl, String clientId, String clientSecret, long userId) {

@@ -43,7 +43,7 @@ public final class TenantLoader {
         return List.copyOf(tenants);
     }
 
-    static Tenant read(Path file) {
+    public static Tenant read(Path file) {
         String name = file.getFileName().toString();
         String id = name.substring(0, name.length() - ".properties".length());
         if (!TENANT_ID.matcher(id).matches()) {

@@ -66,6 +66,11 @@ public final class GreenhouseGateway {
         this.meters = meters;
     }
 
+    /** Its tokens: dropped when a tenant's credential changes, watched for refused credentials. */
+    public TokenCache tokens() {
+        return tokens;
+    }
+
     /** GET a path under the tenant's Harvest base URL, or a {@code next} URL exactly as Greenhouse gave it. */
     public Answer get(Tenant tenant, long sub, String pathOrUrl) throws InterruptedException {
         return send(tenant, sub, "GET", pathOrUrl, null);

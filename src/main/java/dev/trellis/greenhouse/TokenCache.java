@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +35,8 @@ public final class TokenCache {
     private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
     private static final DateTimeFormatter COMPACT_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS]xx");
 
-    private record Key(String tenant, long sub) {
+    /** The credential is part of the key: a rotated secret never gets the old secret's token. */
+    private record Key(String tenant, long sub, Tenant.Harvest credential) {
     }
 
     /** A token and the instant (on our clock) from which it is renewed instead of used. */
@@ -47,6 +49,7 @@ public final class TokenCache {
     private final Consumer<String> onMint;
     private final Map<Key, Token> tokens = new ConcurrentHashMap<>();
     private final Map<Key, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, String> onRefused = (tenant, message) -> { };
 
     /** {@code onMint} is told the tenant id each time a token is minted (for metrics). */
     public TokenCache(HttpClient http, Clock clock, Duration timeout, Consumer<String> onMint) {
@@ -58,7 +61,7 @@ public final class TokenCache {
 
     /** A valid bearer token for the tenant's credential acting as user {@code sub}. */
     public String token(Tenant tenant, long sub) throws InterruptedException {
-        Key key = new Key(tenant.id(), sub);
+        Key key = new Key(tenant.id(), sub, tenant.harvest().orElse(null));
         Token token = tokens.get(key);
         if (fresh(token)) {
             return token.value();
@@ -79,7 +82,18 @@ public final class TokenCache {
 
     /** Forgets a token Greenhouse refused (401), unless another caller already replaced it. */
     public void invalidate(Tenant tenant, long sub, String refused) {
-        tokens.computeIfPresent(new Key(tenant.id(), sub), (k, t) -> t.value().equals(refused) ? null : t);
+        tokens.computeIfPresent(new Key(tenant.id(), sub, tenant.harvest().orElse(null)), (k, t) -> t.value().equals(refused) ? null : t);
+    }
+
+    /** Drops every token of the tenant: its credential changed or it was removed. */
+    public void forget(String tenant) {
+        tokens.keySet().removeIf(k -> k.tenant().equals(tenant));
+        locks.keySet().removeIf(k -> k.tenant().equals(tenant));
+    }
+
+    /** Told (tenant id, message) when the token endpoint refuses a tenant's client credentials. */
+    public void onRefused(BiConsumer<String, String> listener) {
+        this.onRefused = listener;
     }
 
     private boolean fresh(Token token) {
@@ -155,10 +169,12 @@ public final class TokenCache {
                 continue;
             }
             if (status == 401 || status == 400 || status == 403) {
-                throw new GreenhouseRejection(401, "Greenhouse refused the client credentials of tenant " + tenant.id()
-                        + " for user " + sub + " (HTTP " + status + " from " + harvest.tokenUrl() + "): check "
-                        + "harvest.client-id and harvest.client-secret, and that harvest.user-id is a Greenhouse user, "
-                        + "in " + tenant.source());
+                GreenhouseRejection refused = new GreenhouseRejection(401, "Greenhouse refused the client "
+                        + "credentials of tenant " + tenant.id() + " for user " + sub + " (HTTP " + status + " from "
+                        + harvest.tokenUrl() + "): check harvest.client-id and harvest.client-secret, and that "
+                        + "harvest.user-id is a Greenhouse user, in " + tenant.source());
+                onRefused.accept(tenant.id(), refused.getMessage());
+                throw refused;
             }
             if (status != 200) {
                 throw new GreenhouseException(status, status >= 500 || status == 429, "Token endpoint of tenant "

@@ -4,6 +4,7 @@ import dev.trellis.check.CheckRoutes;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
+import dev.trellis.connection.TenantRoutes;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.ingestion.IngestionRoutes;
@@ -71,6 +72,7 @@ public final class Hub {
         main.configure().addRoutesBuilder(new CheckRoutes());
         main.configure().addRoutesBuilder(new OutboxRoutes());
         main.configure().addRoutesBuilder(new IngestionRoutes());
+        main.configure().addRoutesBuilder(new TenantRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {

@@ -2,6 +2,7 @@ package dev.trellis.hub;
 
 import dev.trellis.api.ApiGate;
 import dev.trellis.api.ApiSettings;
+import dev.trellis.check.CheckService;
 import dev.trellis.check.CheckSettings;
 import dev.trellis.check.CheckSetup;
 import dev.trellis.config.SecretMasker;
@@ -10,6 +11,8 @@ import dev.trellis.config.Settings;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.TenantLoader;
 import dev.trellis.config.Tenants;
+import dev.trellis.connection.ConnectionSettings;
+import dev.trellis.connection.ConnectionSetup;
 import dev.trellis.deadletter.DeadLetters;
 import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
@@ -70,24 +73,15 @@ public final class HubConfiguration implements CamelConfiguration {
         OutboxSettings outbox = OutboxSettings.bind(settings);
         IngestionSettings ingestion = IngestionSettings.bind(settings);
         SyncSettings sync = SyncSettings.bind(settings);
+        ConnectionSettings connections = ConnectionSettings.bind(settings);
         registry.bind(ErrorSettings.class.getName(), errors);
         registry.bind(CheckSettings.class.getName(), check);
         registry.bind(IngestionSettings.class.getName(), ingestion);
 
-        List<Tenant> tenants = TenantLoader.load(hub.tenantsDir());
-        boolean demo = tenants.isEmpty() && hub.demo();
-        if (demo) {
-            DemoTenant sandbox = DemoTenant.start(hub.demoCandidates());
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    sandbox.close();
-                }
-            });
-            tenants = List.of(sandbox.tenant());
-        }
+        // tenant files are read first: one that does not read stops the start, naming its key and file
+        List<Tenant> fileTenants = TenantLoader.load(hub.tenantsDir());
         String dbPassword = SecretRef.fromEnvironment("TRELLIS_DB_PASSWORD");
-        SecretMasker masker = new SecretMasker(errors.secretWords(), secrets(tenants, dbPassword));
+        SecretMasker masker = new SecretMasker(errors.secretWords(), secrets(fileTenants, dbPassword));
 
         Database database = Database.open(db.url(), db.user(), dbPassword, db.poolSize(), db.embeddedDir(),
                 db.embeddedPort());
@@ -100,7 +94,8 @@ public final class HubConfiguration implements CamelConfiguration {
         });
         DataSource dataSource = database.dataSource();
         registry.bind(DATA_SOURCE, dataSource);
-        Tenants tenantRegistry = new Tenants(tenants);
+        // filled by the connections (ConnectionSetup below), before any route starts
+        Tenants tenantRegistry = new Tenants(List.of());
         registry.bind(TENANTS, tenantRegistry);
         registry.bind(SECRET_MASKER, masker);
 
@@ -119,6 +114,22 @@ public final class HubConfiguration implements CamelConfiguration {
                 greenhouse.gateway(), greenhouse.budget(), masker, meters);
         StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
+        CheckService checks = registry.lookupByNameAndType(CheckService.BEAN, CheckService.class);
+        boolean demo = fileTenants.isEmpty() && hub.demo() && !ConnectionSetup.anyConnection(dataSource);
+        List<Tenant> local = fileTenants;
+        if (demo) {
+            DemoTenant sandbox = DemoTenant.start(hub.demoCandidates());
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    sandbox.close();
+                }
+            });
+            local = List.of(sandbox.tenant());
+        }
+        // connections made through the API, tenant files and the demo: docs/connections.md
+        ConnectionSetup.configure(context, connections, dataSource, tenantRegistry, masker, checks,
+                greenhouse.gateway().tokens(), streams::runAll, meters, local, demo ? "demo" : "file");
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

@@ -57,7 +57,8 @@ final class ItemDelivery {
         Optional<Tenant> tenantFound = tenants.find(item.tenant()).filter(t -> t.harvest().isPresent());
         if (tenantFound.isEmpty()) {
             return new Outcome.Dead(new InvalidItem("tenant", "'" + item.tenant() + "' is not a tenant of this hub "
-                    + "with Harvest credentials"), item.ambiguous(), null);
+                    + "with Harvest credentials (removed, or its connection has no harvest part)"), item.ambiguous(),
+                    null);
         }
         if (kindFound.isEmpty()) {
             return new Outcome.Dead(new InvalidItem("kind", "'" + item.kind() + "' is not an outbox kind"), false, null);

@@ -31,7 +31,7 @@ public final class OutboxIntake {
      */
     public Outbox.Accepted accept(String tenantId, OutboundKind kind, ObjectNode fields, String idempotencyKey)
             throws SQLException {
-        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
+        Tenant tenant = tenants.known(tenantId).orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
                 + "' is not a tenant of this hub"));
         if (kind.partner()) {
             if (tenant.ingestion().isEmpty()) {

@@ -24,6 +24,11 @@ final class OutboxPauses {
     }
 
     Optional<String> reason(String tenant, String kind) {
+        String waiting = tenants.waiting().get(tenant);
+        if (waiting != null) {
+            // a paused or disconnected connection: its items wait for it to resume
+            return Optional.of("tenant " + tenant + " is " + waiting);
+        }
         return permissions == null ? Optional.empty()
                 : kinds.find(kind).flatMap(k -> permissions.pausedReason(tenant, k.scope()));
     }
@@ -31,6 +36,11 @@ final class OutboxPauses {
     /** "tenant/kind" pairs not to claim now. */
     List<String> pausedPairs() {
         List<String> pairs = new ArrayList<>();
+        for (String waiting : tenants.waiting().keySet()) {
+            for (OutboundKind kind : kinds.all()) {
+                pairs.add(waiting + "/" + kind.name());
+            }
+        }
         for (Tenant tenant : tenants.all()) {
             for (OutboundKind kind : kinds.all()) {
                 if (reason(tenant.id(), kind.name()).isPresent()) {
