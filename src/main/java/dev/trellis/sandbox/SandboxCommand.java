@@ -24,6 +24,10 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the generated organisation. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
 
+    @Option(names = "--orgs", description = "Organisations served at once, each with its own data (seed + i) and "
+            + "credentials (GET /_sandbox/orgs). Default: ${DEFAULT-VALUE}.")
+    int orgs = 1;
+
     @Option(names = "--candidates", description = "Number of candidates. Default: ${DEFAULT-VALUE}.")
     long candidates = 10_000;
 
@@ -71,8 +75,8 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).candidates(candidates)
-                .rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
+        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).orgs(orgs)
+                .candidates(candidates).rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
                 .cursorTtl(Duration.ofSeconds(cursorTtl)).churnPerMinute(churn).threads(threads);
         if (users != null) {
             b.size(Resource.USERS, users);
@@ -106,8 +110,10 @@ public final class SandboxCommand implements Callable<Integer> {
 
     static void print(Sandbox sandbox, PrintStream out) {
         SandboxCredentials c = sandbox.credentials();
+        int orgs = sandbox.orgs();
         out.println("Greenhouse sandbox ready (seed " + sandbox.settings().seed() + ", "
-                + sandbox.settings().size(Resource.CANDIDATES) + " candidates)");
+                + sandbox.settings().size(Resource.CANDIDATES) + " candidates"
+                + (orgs == 1 ? ")" : " in each of " + orgs + " organisations; organisation 0 below)"));
         out.println("  base URL              " + c.baseUrl());
         out.println("  token endpoint        " + c.tokenUrl());
         out.println("  Harvest v3            " + c.harvestBaseUrl());
@@ -125,6 +131,10 @@ public final class SandboxCommand implements Callable<Integer> {
         out.println("  webhook secret        " + c.webhookSecret());
         out.println("  rate limit            " + (sandbox.settings().rateLimit() == 0 ? "off"
                 : sandbox.settings().rateLimit() + " requests / 30 s per credential"));
+        if (orgs > 1) {
+            out.println("  organisations         " + orgs + "   (0.." + (orgs - 1) + "; every one's credentials: "
+                    + c.baseUrl() + "/_sandbox/orgs)");
+        }
         out.println("Press Ctrl+C to stop.");
         out.flush();
     }
