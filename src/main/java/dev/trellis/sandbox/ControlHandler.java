@@ -130,19 +130,19 @@ final class ControlHandler implements Handler {
     /** {@code GET /_sandbox/orgs}: every organisation with its credentials; {@code /_sandbox/orgs/{n}}: one. */
     private Reply orgs(String[] p) {
         if (p.length == 3) {
-            return Reply.json(200, org(checkedOrg(number(p[2], "org"))));
+            return Reply.json(200, orgJson(checkedOrg(number(p[2], "org"))));
         }
         if (p.length > 3) {
             throw ApiException.of(404, Json.errors("Use /_sandbox/orgs or /_sandbox/orgs/{org}"));
         }
         ArrayNode a = Json.array();
         for (int i = 0; i < sandbox.orgs(); i++) {
-            a.add(org(i));
+            a.add(orgJson(i));
         }
         return Reply.json(200, a);
     }
 
-    private ObjectNode org(int i) {
+    private ObjectNode orgJson(int i) {
         ObjectNode o = Json.object().put("org", i).put("seed", sandbox.settings().seed() + i);
         o.setAll(credentials(sandbox.credentials(i)));
         return o;

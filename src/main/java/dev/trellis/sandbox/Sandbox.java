@@ -121,8 +121,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The credentials of organisation {@code org} (0-based); each sees and changes only its own organisation. */
     public SandboxCredentials credentials(int org) {
-        orgs.get(org);
-        return credentials.get(org);
+        return credentials.get(orgs.get(org).index);
     }
 
     /** A new OAuth client of organisation 0 with exactly these scopes (e.g. {@code Scopes.allExcept(Scopes.NOTES_CREATE)}). */

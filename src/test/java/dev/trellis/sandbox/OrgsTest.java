@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +23,11 @@ import org.junit.jupiter.api.Test;
 /** A sandbox serving several organisations: each credential reaches its own organisation and nothing else. */
 class OrgsTest {
     static final long CANDIDATE = 10_000_001L;
+
+    /** A webhook as a receiver saw it. */
+    record Hook(String path, String signature, byte[] body) {
+    }
+
     static Sandbox sb;
     static SandboxHttp http;
 
@@ -250,13 +258,41 @@ class OrgsTest {
     }
 
     @Test
-    void webhookUrlsWithAnOrgPlaceholderServeEveryOrg() throws Exception {
-        try (Sandbox hooks = Sandbox.start(SandboxSettings.builder().orgs(3).candidates(20)
-                .webhookUrl("http://127.0.0.1:1/plain").webhookUrl("http://127.0.0.1:1/hooks/org-{org}").build())) {
-            assertEquals(List.of("http://127.0.0.1:1/plain", "http://127.0.0.1:1/hooks/org-0"),
-                    hooks.webhooks().targets());
-            assertEquals(List.of("http://127.0.0.1:1/hooks/org-2"), hooks.webhooks(2).targets());
+    void webhookUrlsWithAnOrgPlaceholderServeEveryOrgSignedWithItsSecret() throws Exception {
+        List<Hook> received = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", ex -> {
+            received.add(new Hook(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Signature"),
+                    ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        String root = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        try (Sandbox hooks = Sandbox.start(SandboxSettings.builder().seed(42).orgs(3).candidates(20)
+                .webhookUrl(root + "/plain").webhookUrl(root + "/hooks/org-{org}").build())) {
+            assertEquals(List.of(root + "/plain", root + "/hooks/org-0"), hooks.webhooks().targets());
+            assertEquals(List.of(root + "/hooks/org-2"), hooks.webhooks(2).targets());
             assertEquals(hooks.credentials(2).webhookSecret(), hooks.webhooks(2).secret());
+            assertNotNull(hooks.touch(2, Resource.CANDIDATES, CANDIDATE));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            assertEquals(1, received.size(), "only org 2's URL got org 2's change");
+            Hook seen = received.get(0);
+            assertEquals("/hooks/org-2", seen.path());
+            assertEquals(WebhookEmitter.signature(hooks.credentials(2).webhookSecret(), seen.body()), seen.signature(),
+                    "signed with org 2's secret");
+
+            SandboxHttp h = new SandboxHttp(hooks);
+            assertEquals(200, h.json("POST", null, "/_sandbox/webhooks?org=1", "{\"url\":\"" + root + "/one\"}")
+                    .status());
+            assertEquals(List.of(root + "/hooks/org-1", root + "/one"), hooks.webhooks(1).targets());
+            assertEquals(2, hooks.webhooks(0).targets().size());
+        } finally {
+            receiver.stop(0);
         }
     }
 
