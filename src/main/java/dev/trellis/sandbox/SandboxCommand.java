@@ -60,10 +60,12 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--cursor-ttl", description = "Paging cursor lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long cursorTtl = 900;
 
-    @Option(names = "--churn", description = "Changes per minute (updates, creations, deletions). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--churn", description = "Changes per minute in each organisation (updates, creations, "
+            + "deletions). Default: ${DEFAULT-VALUE}.")
     int churn = 0;
 
-    @Option(names = "--webhook-url", description = "Webhook target URL (repeatable).")
+    @Option(names = "--webhook-url", description = "Webhook target URL of organisation 0; with {org} in it, of "
+            + "every organisation (repeatable).")
     List<String> webhookUrls = new ArrayList<>();
 
     @Option(names = "--webhook-retry-seconds", split = ",",
