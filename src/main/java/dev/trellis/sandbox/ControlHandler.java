@@ -29,14 +29,16 @@ final class ControlHandler implements Handler {
         switch (route) {
             case "GET info":
                 return Reply.json(200, info());
+            case "GET orgs":
+                return orgs(p);
             case "GET state":
-                return Reply.json(200, state(true));
+                return Reply.json(200, state(org(req), true));
             case "GET counts":
-                return Reply.json(200, state(false).get("counts"));
+                return Reply.json(200, state(org(req), false).get("counts"));
             case "GET deleted":
-                return deleted(p);
+                return deleted(org(req), p);
             case "GET requests":
-                return Reply.json(200, state(false).get("requests"));
+                return Reply.json(200, state(0, false).get("requests"));
             case "DELETE requests":
                 sandbox.resetRequestCounts();
                 return Reply.empty(204);
@@ -63,7 +65,7 @@ final class ControlHandler implements Handler {
             case "POST churn": {
                 int n = (int) number(req.query.getOrDefault("changes", "1"), "changes");
                 ArrayNode done = Json.array();
-                sandbox.churn(n).forEach(done::add);
+                sandbox.churn(org(req), n).forEach(done::add);
                 return Reply.json(200, Json.object().set("changes", done));
             }
             case "POST records", "DELETE records":
@@ -71,13 +73,17 @@ final class ControlHandler implements Handler {
             case "POST credentials":
                 return credentials(req);
             case "GET webhooks":
-                return Reply.json(200, webhooks());
-            case "POST webhooks":
-                sandbox.webhooks().addTarget(text(req.json(), "url"));
-                return Reply.json(200, webhooks());
-            case "DELETE webhooks":
-                sandbox.webhooks().removeTarget(req.query.getOrDefault("url", ""));
-                return Reply.json(200, webhooks());
+                return Reply.json(200, webhooks(sandbox.webhooks(org(req))));
+            case "POST webhooks": {
+                WebhookEmitter w = sandbox.webhooks(org(req));
+                w.addTarget(text(req.json(), "url"));
+                return Reply.json(200, webhooks(w));
+            }
+            case "DELETE webhooks": {
+                WebhookEmitter w = sandbox.webhooks(org(req));
+                w.removeTarget(req.query.getOrDefault("url", ""));
+                return Reply.json(200, webhooks(w));
+            }
             default:
                 break;
         }
@@ -93,6 +99,18 @@ final class ControlHandler implements Handler {
         }
     }
 
+    /** The {@code org} query parameter (default 0): which organisation a control call reads or changes. */
+    private int org(SandboxRequest req) {
+        return checkedOrg(number(req.query.getOrDefault("org", "0"), "org"));
+    }
+
+    private int checkedOrg(long org) {
+        if (org < 0 || org >= sandbox.orgs()) {
+            throw ApiException.of(422, Json.errors("org must be between 0 and " + (sandbox.orgs() - 1)));
+        }
+        return (int) org;
+    }
+
     private static String text(JsonNode body, String field) {
         if (!body.hasNonNull(field)) {
             throw ApiException.of(422, Json.errors(field + " is required"));
@@ -101,7 +119,36 @@ final class ControlHandler implements Handler {
     }
 
     private ObjectNode info() {
-        SandboxCredentials c = sandbox.credentials();
+        ObjectNode o = credentials(sandbox.credentials());
+        o.put("seed", sandbox.settings().seed());
+        o.put("orgs", sandbox.orgs());
+        ObjectNode sizes = o.putObject("sizes");
+        sandbox.settings().sizes().forEach((r, n) -> sizes.put(r.path(), n));
+        return o;
+    }
+
+    /** {@code GET /_sandbox/orgs}: every organisation with its credentials; {@code /_sandbox/orgs/{n}}: one. */
+    private Reply orgs(String[] p) {
+        if (p.length == 3) {
+            return Reply.json(200, orgJson(checkedOrg(number(p[2], "org"))));
+        }
+        if (p.length > 3) {
+            throw ApiException.of(404, Json.errors("Use /_sandbox/orgs or /_sandbox/orgs/{org}"));
+        }
+        ArrayNode a = Json.array();
+        for (int i = 0; i < sandbox.orgs(); i++) {
+            a.add(orgJson(i));
+        }
+        return Reply.json(200, a);
+    }
+
+    private ObjectNode orgJson(int i) {
+        ObjectNode o = Json.object().put("org", i).put("seed", sandbox.settings().seed() + i);
+        o.setAll(credentials(sandbox.credentials(i)));
+        return o;
+    }
+
+    private static ObjectNode credentials(SandboxCredentials c) {
         ObjectNode o = Json.object();
         o.put("base_url", c.baseUrl());
         o.put("token_url", c.tokenUrl());
@@ -120,14 +167,11 @@ final class ControlHandler implements Handler {
         o.put("job_board_token", c.jobBoardToken());
         o.put("job_board_api_key", c.jobBoardApiKey());
         o.put("webhook_secret", c.webhookSecret());
-        o.put("seed", sandbox.settings().seed());
-        ObjectNode sizes = o.putObject("sizes");
-        sandbox.settings().sizes().forEach((r, n) -> sizes.put(r.path(), n));
         return o;
     }
 
-    private ObjectNode state(boolean withFaults) {
-        SandboxState s = sandbox.state();
+    private ObjectNode state(int org, boolean withFaults) {
+        SandboxState s = sandbox.state(org);
         ObjectNode o = Json.object();
         ObjectNode counts = o.putObject("counts");
         s.counts().forEach((r, n) -> counts.put(r.path(), n));
@@ -144,15 +188,15 @@ final class ControlHandler implements Handler {
         return o;
     }
 
-    private Reply deleted(String[] p) {
-        SandboxState s = sandbox.state();
+    private Reply deleted(int org, String[] p) {
+        SandboxState s = sandbox.state(org);
         if (p.length == 3) {
             Resource r = resource(p[2]);
             ArrayNode a = Json.array();
             s.deleted(r).forEach(a::add);
             return Reply.json(200, a);
         }
-        return Reply.json(200, state(false).get("deleted"));
+        return Reply.json(200, state(org, false).get("deleted"));
     }
 
     private static Resource resource(String path) {
@@ -170,8 +214,9 @@ final class ControlHandler implements Handler {
         }
         Resource r = resource(p[2]);
         long id = number(p[3], "id");
+        int org = org(req);
         if (req.method.equals("DELETE") && p.length == 4) {
-            Map<Resource, List<Long>> deleted = sandbox.delete(r, id);
+            Map<Resource, List<Long>> deleted = sandbox.delete(org, r, id);
             if (deleted.isEmpty()) {
                 throw ApiException.of(404, Json.errors(r.path() + " " + id + " not found"));
             }
@@ -183,7 +228,7 @@ final class ControlHandler implements Handler {
             return Reply.json(200, o);
         }
         if (req.method.equals("POST") && p.length == 5 && p[4].equals("touch")) {
-            JsonNode rec = sandbox.touch(r, id);
+            JsonNode rec = sandbox.touch(org, r, id);
             if (rec == null) {
                 throw ApiException.of(404, Json.errors(r.path() + " " + id + " not found"));
             }
@@ -199,19 +244,26 @@ final class ControlHandler implements Handler {
             throw ApiException.of(422, Json.errors("scopes must be an array of scope names"));
         }
         body.get("scopes").forEach(s -> scopes.add(s.asText()));
-        ClientCredentials c = sandbox.createClient(scopes);
-        ObjectNode o = Json.object().put("client_id", c.clientId()).put("client_secret", c.clientSecret());
+        JsonNode orgField = body.path("org");
+        if (!orgField.isMissingNode() && !orgField.isNull()
+                && !(orgField.isIntegralNumber() && orgField.canConvertToInt())) {
+            throw ApiException.of(422, Json.errors("org must be an integer"));
+        }
+        int org = checkedOrg(orgField.asInt(0));
+        ClientCredentials c = sandbox.createClient(org, scopes);
+        ObjectNode o = Json.object().put("org", org).put("client_id", c.clientId())
+                .put("client_secret", c.clientSecret());
         ArrayNode a = o.putArray("scopes");
         c.scopes().stream().sorted().forEach(a::add);
         return Reply.json(201, o);
     }
 
-    private ObjectNode webhooks() {
+    private static ObjectNode webhooks(WebhookEmitter w) {
         ObjectNode o = Json.object();
         ArrayNode targets = o.putArray("targets");
-        sandbox.webhooks().targets().forEach(targets::add);
+        w.targets().forEach(targets::add);
         ArrayNode deliveries = o.putArray("deliveries");
-        for (WebhookEmitter.Delivery d : sandbox.webhooks().deliveries()) {
+        for (WebhookEmitter.Delivery d : w.deliveries()) {
             deliveries.addObject().put("event_id", d.eventId()).put("action", d.action()).put("url", d.url())
                     .put("attempts", d.attempts()).put("state", d.state()).put("last_status", d.lastStatus());
         }

@@ -15,23 +15,17 @@ import java.util.Set;
 final class HarvestHandler implements Handler {
     private final TokenIssuer issuer;
     private final RateWindow window;
-    private final Organisation org;
-    private final Pager pager;
-    private final CursorCodec cursors;
-    private final HarvestWrites writes;
+    private final Orgs orgs;
     private final Map<Resource, Set<String>> knownFields = new EnumMap<>(Resource.class);
 
-    HarvestHandler(TokenIssuer issuer, RateWindow window, Organisation org, CursorCodec cursors,
-            HarvestWrites writes) {
+    HarvestHandler(TokenIssuer issuer, RateWindow window, Orgs orgs) {
         this.issuer = issuer;
         this.window = window;
-        this.org = org;
-        this.pager = new Pager(org);
-        this.cursors = cursors;
-        this.writes = writes;
+        this.orgs = orgs;
+        // every organisation's records have the same fields: the seed changes values only
         for (Resource r : Resource.values()) {
             Set<String> names = new java.util.LinkedHashSet<>();
-            org.generator().generate(r, 1).fieldNames().forEachRemaining(names::add);
+            orgs.get(0).data.generator().generate(r, 1).fieldNames().forEachRemaining(names::add);
             knownFields.put(r, names);
         }
     }
@@ -53,34 +47,34 @@ final class HarvestHandler implements Handler {
         }
         Reply reply;
         try {
-            reply = route(req, token);
+            reply = route(req, token, orgs.get(token.org()));
         } catch (ApiException e) {
             reply = e.reply;
         }
         return rate == null ? reply : rate.addHeaders(reply);
     }
 
-    private Reply route(SandboxRequest req, TokenIssuer.Token token) {
+    private Reply route(SandboxRequest req, TokenIssuer.Token token, SandboxOrg org) {
         String[] parts = req.path.substring("/v3/".length()).split("/");
         String collection = parts[0];
         if (parts.length == 1 && req.method.equals("GET")) {
             Resource r = Resource.fromPath(collection);
             if (r != null) {
-                return list(r, req, token);
+                return list(org, r, req, token);
             }
         }
         if (collection.equals("notes") && parts.length == 1 && req.method.equals("POST")) {
-            return writes.createNote(req, token);
+            return org.writes.createNote(req, token);
         }
         if (collection.equals("interviews")) {
             if (parts.length == 1 && req.method.equals("POST")) {
-                return writes.createInterview(req, token);
+                return org.writes.createInterview(req, token);
             }
             if (parts.length == 2 && req.method.equals("PATCH")) {
-                return writes.updateInterview(req, token, id(parts[1]));
+                return org.writes.updateInterview(req, token, id(parts[1]));
             }
             if (parts.length == 2 && req.method.equals("DELETE")) {
-                return writes.deleteInterview(token, id(parts[1]));
+                return org.writes.deleteInterview(token, id(parts[1]));
             }
         }
         // no /{collection}/{id} GETs in v3: single records are read with ?ids= (docs/greenhouse.md#harvest-v3)
@@ -101,17 +95,17 @@ final class HarvestHandler implements Handler {
         }
     }
 
-    private boolean isSiteAdmin(Long sub) {
+    private static boolean isSiteAdmin(Organisation data, Long sub) {
         if (sub == null) {
             return false;
         }
-        long index = org.table(Resource.USERS).indexOf(sub);
-        return index > 0 && org.generator().isSiteAdmin(index) && !org.generator().isDeactivated(index);
+        long index = data.table(Resource.USERS).indexOf(sub);
+        return index > 0 && data.generator().isSiteAdmin(index) && !data.generator().isDeactivated(index);
     }
 
-    private Reply list(Resource r, SandboxRequest req, TokenIssuer.Token token) {
+    private Reply list(SandboxOrg org, Resource r, SandboxRequest req, TokenIssuer.Token token) {
         requireScope(token, r.listScope());
-        if (!isSiteAdmin(token.subUserId())) {
+        if (!isSiteAdmin(org.data, token.subUserId())) {
             throw ApiException.harvest(403, "List endpoints require the token's user (sub) to be a Site Admin; "
                     + (token.subUserId() == null ? "this token has no sub (integration service user)"
                     : "user " + token.subUserId() + " is not a Site Admin"));
@@ -122,20 +116,20 @@ final class HarvestHandler implements Handler {
             if (req.query.size() > 1) {
                 throw ApiException.harvest(422, "When passing a cursor, do not include other query params.");
             }
-            CursorCodec.State s = cursors.decode(req.query.get("cursor"), r.path());
-            q = ListQuery.parse(r, s.params(), s.perPage(), org.generator(), knownFields.get(r));
+            CursorCodec.State s = org.cursors.decode(req.query.get("cursor"), r.path());
+            q = ListQuery.parse(r, s.params(), s.perPage(), org.data.generator(), knownFields.get(r));
             below = s.lastId();
         } else {
-            q = ListQuery.parse(r, req.query, 0, org.generator(), knownFields.get(r));
+            q = ListQuery.parse(r, req.query, 0, org.data.generator(), knownFields.get(r));
         }
-        Pager.Page page = pager.page(q, below);
+        Pager.Page page = org.pager.page(q, below);
         ArrayNode body = Json.array();
         for (ObjectNode rec : page.records()) {
             body.add(q.project(rec));
         }
         Reply reply = Reply.json(200, body);
         if (page.hasMore()) {
-            String cursor = cursors.encode(new CursorCodec.State(r.path(), q.params, q.perPage, page.lastId()));
+            String cursor = org.cursors.encode(new CursorCodec.State(r.path(), q.params, q.perPage, page.lastId()));
             reply.header("Link", "<" + req.origin() + "/v3/" + r.path() + "?cursor=" + cursor + ">; rel=\"next\"");
         }
         return reply;

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,21 +30,19 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * Records are derived from the seed and their id; only changes take memory.
+ * Records are derived from the seed and their id; only changes take memory. With {@link SandboxSettings#orgs} above
+ * one it serves that many organisations at once, each with its own data (seed + i) and credentials
+ * ({@link #credentials(int)}); the methods without an {@code org} argument act on organisation 0.
  */
 public final class Sandbox implements AutoCloseable {
     private final SandboxSettings settings;
     private final SandboxClock clock;
     private final Faults faults;
-    private final Organisation org;
-    private final OrgChanges changes;
-    private final WebhookEmitter webhooks;
+    private final WebhookSender webhookSender;
     private final TokenIssuer tokens;
-    private final Churn churn;
+    private final Orgs orgs;
     private final SandboxServer server;
-    private final SandboxCredentials credentials;
-    private final ClientCredentials mainClient;
-    private final Random touchRandom;
+    private final List<SandboxCredentials> credentials = new ArrayList<>();
     private ScheduledExecutorService churnTimer;
 
     private Sandbox(SandboxSettings settings) throws IOException {
@@ -53,32 +50,22 @@ public final class Sandbox implements AutoCloseable {
         long seed = settings.seed();
         this.clock = new SandboxClock(Clock.systemUTC());
         this.faults = new Faults(seed);
-        String boardToken = "sandbox-" + String.format("%016x", Gen.hash(seed, 9001, 1)).substring(0, 6);
-        Timeline timeline = new Timeline(seed, settings.sizes());
-        this.org = new Organisation(new OrgGenerator(seed, timeline, boardToken), clock,
-                settings.createdIdsAbove());
-        String webhookSecret = "whsec-" + Long.toHexString(Gen.hash(seed, 9002, 1));
-        this.webhooks = new WebhookEmitter(webhookSecret, settings.webhookUrls(), settings.webhookRetryDelays(),
-                settings.webhookTimeout());
-        this.changes = new OrgChanges(org, webhooks);
+        this.webhookSender = new WebhookSender(settings.webhookRetryDelays(), settings.webhookTimeout());
         this.tokens = new TokenIssuer(clock, settings.tokenTtl().toMillis(), faults);
-        this.mainClient = tokens.register("sandbox-" + String.format("%016x", Gen.hash(seed, 9003, 1)).substring(0, 10),
-                Long.toHexString(Gen.hash(seed, 9004, 1)) + Long.toHexString(Gen.hash(seed, 9004, 2)), Scopes.all());
-        this.churn = new Churn(org, changes, seed);
-        this.touchRandom = new Random(seed + 1);
-        String partnerKey = "partner-" + Long.toHexString(Gen.hash(seed, 9005, 1));
-        String boardKey = "board-" + Long.toHexString(Gen.hash(seed, 9006, 1));
+        List<SandboxOrg> list = new ArrayList<>(settings.orgs());
+        for (int i = 0; i < settings.orgs(); i++) {
+            list.add(new SandboxOrg(i, settings, clock, tokens, webhookSender));
+        }
+        this.orgs = new Orgs(list);
 
         RateWindow harvestWindow = new RateWindow(settings.rateLimit(), 30_000, clock);
         RateWindow tokenWindow = new RateWindow(settings.tokenRateLimit(), 60_000, clock);
-        CursorCodec cursors = new CursorCodec(CursorCodec.keyFrom(seed), clock, settings.cursorTtl());
         Map<SandboxServer.Area, Handler> handlers = new EnumMap<>(SandboxServer.Area.class);
-        handlers.put(SandboxServer.Area.TOKEN,
-                new TokenHandler(tokens, tokenWindow, org, settings.tokenTtl().toSeconds()));
-        handlers.put(SandboxServer.Area.HARVEST, new HarvestHandler(tokens, harvestWindow, org, cursors,
-                new HarvestWrites(org, changes)));
-        handlers.put(SandboxServer.Area.PARTNER, new IngestionHandler(org, changes, partnerKey, boardToken));
-        handlers.put(SandboxServer.Area.BOARD, new JobBoardHandler(org, changes, boardToken, boardKey));
+        handlers.put(SandboxServer.Area.TOKEN, new TokenHandler(tokens, tokenWindow, orgs,
+                settings.tokenTtl().toSeconds()));
+        handlers.put(SandboxServer.Area.HARVEST, new HarvestHandler(tokens, harvestWindow, orgs));
+        handlers.put(SandboxServer.Area.PARTNER, req -> orgs.byPartnerKey(req).ingestion.handle(req));
+        handlers.put(SandboxServer.Area.BOARD, req -> orgs.byBoardPath(req.path).board.handle(req));
         handlers.put(SandboxServer.Area.CONTROL, new ControlHandler(this));
         this.server = new SandboxServer(settings.host(), settings.port(), settings.threads(), clock, faults,
                 harvestWindow, handlers);
@@ -87,13 +74,10 @@ public final class Sandbox implements AutoCloseable {
         if (host.equals("0.0.0.0")) {
             host = "127.0.0.1";
         }
-        OrgGenerator gen = org.generator();
-        this.credentials = new SandboxCredentials("http://" + host + ":" + server.port(), mainClient.clientId(),
-                mainClient.clientSecret(), OrgGenerator.id(Resource.USERS, OrgGenerator.SITE_ADMIN),
-                OrgGenerator.id(Resource.USERS, OrgGenerator.NON_ADMIN),
-                OrgGenerator.id(Resource.USERS, OrgGenerator.SERVICE_ACCOUNT), partnerKey,
-                gen.userEmail(OrgGenerator.PARTNER_USER), gen.userEmail(OrgGenerator.BASIC_USER),
-                gen.userEmail(OrgGenerator.DEACTIVATED_USER), boardToken, boardKey, webhookSecret);
+        String baseUrl = "http://" + host + ":" + server.port();
+        for (SandboxOrg o : orgs.all()) {
+            credentials.add(o.credentials(baseUrl));
+        }
         if (settings.churnPerMinute() > 0) {
             churnTimer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sandbox-churn");
@@ -101,7 +85,9 @@ public final class Sandbox implements AutoCloseable {
                 return t;
             });
             long period = Math.max(1, 60_000_000L / settings.churnPerMinute());
-            churnTimer.scheduleAtFixedRate(churn::step, period, period, TimeUnit.MICROSECONDS);
+            // every organisation makes its own changes at the rate asked for
+            churnTimer.scheduleAtFixedRate(() -> orgs.all().forEach(o -> o.churn.step()), period, period,
+                    TimeUnit.MICROSECONDS);
         }
     }
 
@@ -116,31 +102,51 @@ public final class Sandbox implements AutoCloseable {
 
     /** Server root, e.g. {@code http://127.0.0.1:54321} (see {@link SandboxCredentials} for per-API bases). */
     public String baseUrl() {
-        return credentials.baseUrl();
+        return credentials.get(0).baseUrl();
     }
 
     public int port() {
         return server.port();
     }
 
-    /** Client id/secret with all scopes, user ids, partner key and e-mail, board token, webhook secret. */
+    /** How many organisations this sandbox serves ({@link SandboxSettings#orgs}). */
+    public int orgs() {
+        return orgs.size();
+    }
+
+    /** Organisation 0's client id/secret with all scopes, user ids, partner key and e-mail, board token, webhook secret. */
     public SandboxCredentials credentials() {
-        return credentials;
+        return credentials.get(0);
     }
 
-    /** A new OAuth client with exactly these scopes (e.g. {@code Scopes.allExcept(Scopes.NOTES_CREATE)}). */
+    /** The credentials of organisation {@code org} (0-based); each sees and changes only its own organisation. */
+    public SandboxCredentials credentials(int org) {
+        return credentials.get(orgs.get(org).index);
+    }
+
+    /** A new OAuth client of organisation 0 with exactly these scopes (e.g. {@code Scopes.allExcept(Scopes.NOTES_CREATE)}). */
     public ClientCredentials createClient(Set<String> scopes) {
-        return tokens.registerRandom(scopes);
+        return createClient(0, scopes);
     }
 
-    /** The fault switches; changes apply to the next request. */
+    /** A new OAuth client of organisation {@code org} with exactly these scopes. */
+    public ClientCredentials createClient(int org, Set<String> scopes) {
+        return tokens.registerRandom(scopes, orgs.get(org).index);
+    }
+
+    /** The fault switches (one set for every organisation); changes apply to the next request. */
     public Faults faults() {
         return faults;
     }
 
-    /** Webhook targets and deliveries. */
+    /** Organisation 0's webhook targets and deliveries. */
     public WebhookEmitter webhooks() {
-        return webhooks;
+        return webhooks(0);
+    }
+
+    /** Organisation {@code org}'s webhook targets and deliveries (signed with its own secret). */
+    public WebhookEmitter webhooks(int org) {
+        return orgs.get(org).webhooks;
     }
 
     /** The sandbox's clock (system time plus whatever {@link #advanceClock} added). */
@@ -153,13 +159,19 @@ public final class Sandbox implements AutoCloseable {
         clock.advance(by);
     }
 
-    /** Invalidates every token minted so far; returns how many there were. */
+    /** Invalidates every token minted so far, of every organisation; returns how many there were. */
     public int expireTokens() {
         return tokens.expireAll();
     }
 
-    /** Makes {@code n} churn changes now (what {@code --churn} does over time); returns what was done. */
+    /** Makes {@code n} churn changes in organisation 0 now (what {@code --churn} does over time). */
     public List<String> churn(int n) {
+        return churn(0, n);
+    }
+
+    /** Makes {@code n} churn changes in organisation {@code org} now; returns what was done. */
+    public List<String> churn(int org, int n) {
+        Churn churn = orgs.get(org).churn;
         List<String> done = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             done.add(churn.step());
@@ -168,32 +180,55 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Changes one record as the organisation would (candidate edit, application stage move, job or job post edit;
-     * other resources: a fresh updated_at) and sends the matching webhook. Returns the record, or null if absent.
+     * Changes one record of organisation 0 as the organisation would (candidate edit, application stage move, job or
+     * job post edit; other resources: a fresh updated_at) and sends the matching webhook. Returns the record, or null
+     * if absent.
      */
     public JsonNode touch(Resource r, long id) {
-        synchronized (touchRandom) {
-            return changes.touch(r, id, touchRandom);
+        return touch(0, r, id);
+    }
+
+    /** {@link #touch(Resource, long)} in organisation {@code org}. */
+    public JsonNode touch(int org, Resource r, long id) {
+        SandboxOrg o = orgs.get(org);
+        synchronized (o.touchRandom) {
+            return o.changes.touch(r, id, o.touchRandom);
         }
     }
 
     /**
-     * Deletes a candidate (with its applications and their children), an interview, or a job post (soft: it stays
-     * listed with active=false), and sends the webhook. Returns the deleted ids per resource (empty if absent).
+     * Deletes a candidate of organisation 0 (with its applications and their children), an interview, or a job post
+     * (soft: it stays listed with active=false), and sends the webhook. Returns the deleted ids per resource (empty if
+     * absent).
      */
     public Map<Resource, List<Long>> delete(Resource r, long id) {
-        return changes.delete(r, id);
+        return delete(0, r, id);
     }
 
-    /** Reads a record as Harvest would show it, or null when it does not exist. */
+    /** {@link #delete(Resource, long)} in organisation {@code org}. */
+    public Map<Resource, List<Long>> delete(int org, Resource r, long id) {
+        return orgs.get(org).changes.delete(r, id);
+    }
+
+    /** Reads a record of organisation 0 as Harvest would show it, or null when it does not exist. */
     public JsonNode record(Resource r, long id) {
-        ObjectNode rec = org.get(r, id);
+        return record(0, r, id);
+    }
+
+    /** Reads a record of organisation {@code org} as Harvest would show it, or null when it does not exist. */
+    public JsonNode record(int org, Resource r, long id) {
+        ObjectNode rec = orgs.get(org).data.get(r, id);
         return rec == null ? null : rec.deepCopy();
     }
 
-    /** The records created since start (writes, ingestion, churn) that still exist, oldest first. */
+    /** The records of organisation 0 created since start (writes, ingestion, churn) that still exist, oldest first. */
     public List<JsonNode> created(Resource r) {
-        Table t = org.table(r);
+        return created(0, r);
+    }
+
+    /** The records of organisation {@code org} created since start that still exist, oldest first. */
+    public List<JsonNode> created(int org, Resource r) {
+        Table t = orgs.get(org).data.table(r);
         List<JsonNode> out = new ArrayList<>();
         t.created.forEach((id, rec) -> {
             if (!t.deleted.contains(id)) {
@@ -203,18 +238,24 @@ public final class Sandbox implements AutoCloseable {
         return out;
     }
 
-    /** Counts, deleted ids and request counters, as of now. */
+    /** Organisation 0's counts and deleted ids, and the request counters (of every organisation), as of now. */
     public SandboxState state() {
+        return state(0);
+    }
+
+    /** Organisation {@code org}'s counts and deleted ids, and the request counters (of every organisation). */
+    public SandboxState state(int org) {
+        Organisation data = orgs.get(org).data;
         Map<Resource, List<Long>> deleted = new LinkedHashMap<>();
         for (Resource r : Resource.values()) {
-            List<Long> ids = org.deletedIds(r);
+            List<Long> ids = data.deletedIds(r);
             if (!ids.isEmpty()) {
                 deleted.put(r, ids);
             }
         }
         Map<String, Long> requests = new LinkedHashMap<>();
         server.requestCounts().fields().forEachRemaining(e -> requests.put(e.getKey(), e.getValue().asLong()));
-        return new SandboxState(org.counts(), deleted, requests);
+        return new SandboxState(data.counts(), deleted, requests);
     }
 
     /** Forgets the request counters. */
@@ -227,7 +268,7 @@ public final class Sandbox implements AutoCloseable {
         if (churnTimer != null) {
             churnTimer.shutdownNow();
         }
-        webhooks.stop();
+        webhookSender.stop();
         server.stop();
     }
 

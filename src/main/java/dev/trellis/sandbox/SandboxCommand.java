@@ -24,6 +24,10 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the generated organisation. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
 
+    @Option(names = "--orgs", description = "Organisations served at once, each with its own data (seed + i) and "
+            + "credentials (GET /_sandbox/orgs). Default: ${DEFAULT-VALUE}.")
+    int orgs = 1;
+
     @Option(names = "--candidates", description = "Number of candidates. Default: ${DEFAULT-VALUE}.")
     long candidates = 10_000;
 
@@ -56,10 +60,12 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--cursor-ttl", description = "Paging cursor lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long cursorTtl = 900;
 
-    @Option(names = "--churn", description = "Changes per minute (updates, creations, deletions). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--churn", description = "Changes per minute in each organisation (updates, creations, "
+            + "deletions). Default: ${DEFAULT-VALUE}.")
     int churn = 0;
 
-    @Option(names = "--webhook-url", description = "Webhook target URL (repeatable).")
+    @Option(names = "--webhook-url", description = "Webhook target URL of organisation 0; with {org} in it, of "
+            + "every organisation (repeatable).")
     List<String> webhookUrls = new ArrayList<>();
 
     @Option(names = "--webhook-retry-seconds", split = ",",
@@ -71,8 +77,8 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).candidates(candidates)
-                .rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
+        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).orgs(orgs)
+                .candidates(candidates).rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
                 .cursorTtl(Duration.ofSeconds(cursorTtl)).churnPerMinute(churn).threads(threads);
         if (users != null) {
             b.size(Resource.USERS, users);
@@ -106,8 +112,10 @@ public final class SandboxCommand implements Callable<Integer> {
 
     static void print(Sandbox sandbox, PrintStream out) {
         SandboxCredentials c = sandbox.credentials();
+        int orgs = sandbox.orgs();
         out.println("Greenhouse sandbox ready (seed " + sandbox.settings().seed() + ", "
-                + sandbox.settings().size(Resource.CANDIDATES) + " candidates)");
+                + sandbox.settings().size(Resource.CANDIDATES) + " candidates"
+                + (orgs == 1 ? ")" : " in each of " + orgs + " organisations; organisation 0 below)"));
         out.println("  base URL              " + c.baseUrl());
         out.println("  token endpoint        " + c.tokenUrl());
         out.println("  Harvest v3            " + c.harvestBaseUrl());
@@ -125,6 +133,10 @@ public final class SandboxCommand implements Callable<Integer> {
         out.println("  webhook secret        " + c.webhookSecret());
         out.println("  rate limit            " + (sandbox.settings().rateLimit() == 0 ? "off"
                 : sandbox.settings().rateLimit() + " requests / 30 s per credential"));
+        if (orgs > 1) {
+            out.println("  organisations         " + orgs + "   (0.." + (orgs - 1) + "; every one's credentials: "
+                    + c.baseUrl() + "/_sandbox/orgs)");
+        }
         out.println("Press Ctrl+C to stop.");
         out.flush();
     }

@@ -20,6 +20,7 @@ public final class SandboxSettings {
     private final String host;
     private final int port;
     private final long seed;
+    private final int orgs;
     private final Map<Resource, Long> sizes;
     private final int rateLimit;
     private final int tokenRateLimit;
@@ -36,6 +37,7 @@ public final class SandboxSettings {
         host = b.host;
         port = b.port;
         seed = b.seed;
+        orgs = b.orgs;
         sizes = OrgSizes.withDefaults(b.candidates, b.sizes);
         rateLimit = b.rateLimit;
         tokenRateLimit = b.tokenRateLimit;
@@ -64,6 +66,11 @@ public final class SandboxSettings {
 
     public long seed() {
         return seed;
+    }
+
+    /** Organisations served at once; organisation i is generated from seed + i with the same sizes. */
+    public int orgs() {
+        return orgs;
     }
 
     /** Number of generated records per resource (before any change). */
@@ -124,6 +131,7 @@ public final class SandboxSettings {
         private String host = "127.0.0.1";
         private int port = 0;
         private long seed = 42;
+        private int orgs = 1;
         private long candidates = 1_000;
         private final Map<Resource, Long> sizes = new EnumMap<>(Resource.class);
         private int rateLimit = 75;
@@ -149,6 +157,15 @@ public final class SandboxSettings {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** Serves {@code n} organisations, each with its own data (seed + i) and credentials; default 1. */
+        public Builder orgs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("orgs must be at least 1");
+            }
+            this.orgs = n;
             return this;
         }
 

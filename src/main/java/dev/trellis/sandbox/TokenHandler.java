@@ -11,13 +11,13 @@ import java.util.Map;
 final class TokenHandler implements Handler {
     private final TokenIssuer issuer;
     private final RateWindow window;
-    private final Organisation org;
+    private final Orgs orgs;
     private final long ttlSeconds;
 
-    TokenHandler(TokenIssuer issuer, RateWindow window, Organisation org, long ttlSeconds) {
+    TokenHandler(TokenIssuer issuer, RateWindow window, Orgs orgs, long ttlSeconds) {
         this.issuer = issuer;
         this.window = window;
-        this.org = org;
+        this.orgs = orgs;
         this.ttlSeconds = ttlSeconds;
     }
 
@@ -39,7 +39,7 @@ final class TokenHandler implements Handler {
     }
 
     private Reply answer(SandboxRequest req) {
-        ClientCredentials client = issuer.authenticate(req.header("Authorization"));
+        TokenIssuer.Client client = issuer.authenticate(req.header("Authorization"));
         if (client == null) {
             return oauthError(401, "invalid_client", "Client authentication failed")
                     .header("WWW-Authenticate", "Basic realm=\"greenhouse\"");
@@ -57,6 +57,8 @@ final class TokenHandler implements Handler {
             } catch (NumberFormatException e) {
                 return oauthError(400, "invalid_request", "sub must be a numeric Greenhouse user id");
             }
+            // the sub is a user of the client's own organisation
+            Organisation org = orgs.get(client.org()).data;
             long index = org.table(Resource.USERS).indexOf(sub);
             if (!org.exists(Resource.USERS, sub) || index > 0 && org.generator().isDeactivated(index)) {
                 return oauthError(400, "invalid_request", "sub " + sub + " is not an active user");

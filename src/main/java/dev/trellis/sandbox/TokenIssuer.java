@@ -11,11 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** OAuth clients and the bearer tokens minted for them (docs/greenhouse.md#oauth-token). */
 final class TokenIssuer {
-    /** A minted token: whose it is, who it acts as (null = the integration service user), when it expires. */
-    record Token(String value, ClientCredentials client, Long subUserId, long issuedAt, long expiresAt) {
+    /** A registered client and the organisation (0-based) its tokens see. */
+    record Client(ClientCredentials credentials, int org) {
     }
 
-    private final Map<String, ClientCredentials> clients = new ConcurrentHashMap<>();
+    /**
+     * A minted token: whose it is, which organisation it sees, who it acts as (null = the integration service user),
+     * when it expires.
+     */
+    record Token(String value, ClientCredentials client, int org, Long subUserId, long issuedAt, long expiresAt) {
+    }
+
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final SandboxClock clock;
@@ -28,14 +35,16 @@ final class TokenIssuer {
         this.faults = faults;
     }
 
-    ClientCredentials register(String clientId, String secret, Set<String> scopes) {
+    ClientCredentials register(String clientId, String secret, Set<String> scopes, int org) {
         ClientCredentials c = new ClientCredentials(clientId, secret, scopes);
-        clients.put(clientId, c);
+        if (clients.putIfAbsent(clientId, new Client(c, org)) != null) {
+            throw new IllegalStateException("client id " + clientId + " is taken");
+        }
         return c;
     }
 
-    ClientCredentials registerRandom(Set<String> scopes) {
-        return register("client-" + hex(8), hex(24), scopes);
+    ClientCredentials registerRandom(Set<String> scopes, int org) {
+        return register("client-" + hex(8), hex(24), scopes, org);
     }
 
     private String hex(int bytes) {
@@ -59,22 +68,22 @@ final class TokenIssuer {
     }
 
     /** The client whose id and secret match the Basic header, or null. */
-    ClientCredentials authenticate(String authorization) {
+    Client authenticate(String authorization) {
         String[] idSecret = basic(authorization);
         if (idSecret == null) {
             return null;
         }
-        ClientCredentials c = clients.get(idSecret[0]);
-        if (c == null || !MessageDigest.isEqual(c.clientSecret().getBytes(StandardCharsets.UTF_8),
+        Client c = clients.get(idSecret[0]);
+        if (c == null || !MessageDigest.isEqual(c.credentials().clientSecret().getBytes(StandardCharsets.UTF_8),
                 idSecret[1].getBytes(StandardCharsets.UTF_8))) {
             return null;
         }
         return c;
     }
 
-    Token issue(ClientCredentials client, Long sub) {
+    Token issue(Client client, Long sub) {
         long now = clock.millis();
-        Token t = new Token(hex(32), client, sub, now, now + ttlMillis);
+        Token t = new Token(hex(32), client.credentials(), client.org(), sub, now, now + ttlMillis);
         tokens.put(t.value(), t);
         return t;
     }

@@ -2,7 +2,6 @@ package dev.trellis.sandbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -38,23 +35,13 @@ public final class WebhookEmitter {
 
     private final String secret;
     private final List<String> targets = new CopyOnWriteArrayList<>();
-    private final List<Duration> retryDelays;
-    private final Duration timeout;
-    private final HttpClient client;
-    private final ScheduledExecutorService scheduler;
+    private final WebhookSender sender;
     private final List<Delivery> log = new ArrayList<>();
 
-    WebhookEmitter(String secret, List<String> urls, List<Duration> retryDelays, Duration timeout) {
+    WebhookEmitter(String secret, List<String> urls, WebhookSender sender) {
         this.secret = secret;
         this.targets.addAll(urls);
-        this.retryDelays = List.copyOf(retryDelays);
-        this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "sandbox-webhooks");
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = sender;
     }
 
     /** The secret receivers verify the Signature header with. */
@@ -104,20 +91,20 @@ public final class WebhookEmitter {
         for (String url : targets) {
             String eventId = UUID.randomUUID().toString();
             record(new Delivery(eventId, action, url, 0, "pending", 0));
-            scheduler.execute(() -> attempt(eventId, action, url, body, 1));
+            sender.scheduler.execute(() -> attempt(eventId, action, url, body, 1));
         }
     }
 
     private void attempt(String eventId, String action, String url, byte[] body, int attempt) {
         int status = 0;
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(sender.timeout)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Greenhouse-Sandbox-Webhooks")
                     .header("Signature", signature(secret, body))
                     .header("Greenhouse-Event-ID", eventId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            status = client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = sender.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -128,13 +115,13 @@ public final class WebhookEmitter {
             record(new Delivery(eventId, action, url, attempt, "delivered", status));
             return;
         }
-        if (attempt > retryDelays.size()) {
+        if (attempt > sender.retryDelays.size()) {
             record(new Delivery(eventId, action, url, attempt, "failed", status));
             return;
         }
         record(new Delivery(eventId, action, url, attempt, "pending", status));
-        Duration wait = retryDelays.get(attempt - 1);
-        scheduler.schedule(() -> attempt(eventId, action, url, body, attempt + 1), wait.toMillis(),
+        Duration wait = sender.retryDelays.get(attempt - 1);
+        sender.scheduler.schedule(() -> attempt(eventId, action, url, body, attempt + 1), wait.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -150,9 +137,5 @@ public final class WebhookEmitter {
         if (log.size() > KEEP_DELIVERIES) {
             log.remove(0);
         }
-    }
-
-    void stop() {
-        scheduler.shutdownNow();
     }
 }
