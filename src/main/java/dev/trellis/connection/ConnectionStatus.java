@@ -9,19 +9,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a check result means for a connection: {@code active} (everything enabled works), {@code needs_attention}
+ * What a check result means for a connection. A new or changed connection is only saved when something works and
+ * no credential given was refused (a mistyped key is fixed now, not kept as "needs attention"). Then: {@code active} (everything enabled works), {@code needs_attention}
  * (part works; the reasons say what waits and why), {@code disconnected} (Greenhouse refused every credential
  * given), or nothing usable at all (a new connection is refused; an existing one keeps its status when Greenhouse
  * could not be asked).
  */
-public record ConnectionStatus(String status, boolean usable, boolean undecided, List<Map<String, Object>> reasons) {
+public record ConnectionStatus(String status, boolean usable, boolean refused, boolean undecided,
+        List<Map<String, Object>> reasons) {
     public static final String ACTIVE = "active";
     public static final String NEEDS_ATTENTION = "needs_attention";
     public static final String PAUSED = "paused";
     public static final String DISCONNECTED = "disconnected";
-    /** The row of each API that says whether its credential itself was accepted. */
-    private static final Set<String> CREDENTIAL_ROWS = Set.of("client-credentials", "ingestion:credentials",
-            "job-board:token");
+    /** The rows that say whether a credential itself (not a permission of it) was accepted. */
+    private static final Set<String> CREDENTIAL_ROWS = Set.of("client-credentials", "site-admin-user",
+            "ingestion:credentials", "job-board:token");
 
     static ConnectionStatus of(CheckResult result) {
         Map<String, Boolean> featureOk = new LinkedHashMap<>();
@@ -52,16 +54,16 @@ public record ConnectionStatus(String status, boolean usable, boolean undecided,
         }
         boolean someUsable = featureOk.values().stream().anyMatch(ok -> ok);
         if (result.usable()) {
-            return new ConnectionStatus(ACTIVE, true, false, List.of());
-        }
-        if (someUsable) {
-            return new ConnectionStatus(NEEDS_ATTENTION, true, false, reasons);
+            return new ConnectionStatus(ACTIVE, true, false, false, List.of());
         }
         if (credentials > 0 && refused == credentials) {
-            return new ConnectionStatus(DISCONNECTED, false, false, reasons);
+            return new ConnectionStatus(DISCONNECTED, false, true, false, reasons);
+        }
+        if (someUsable) {
+            return new ConnectionStatus(NEEDS_ATTENTION, true, refused > 0, false, reasons);
         }
         // nothing works, but not because Greenhouse said no to the credentials: unknown, or every permission missing
-        return new ConnectionStatus(NEEDS_ATTENTION, false, anyUnknown, reasons);
+        return new ConnectionStatus(NEEDS_ATTENTION, false, refused > 0, anyUnknown, reasons);
     }
 
     /** The features that wait, one line each: what the API and the console show as "waiting". */

@@ -435,7 +435,7 @@ public final class Connections {
     }
 
     private static void refuseUnusable(Checked checked) {
-        if (!checked.status().usable()) {
+        if (!checked.status().usable() || checked.status().refused()) {
             throw new Unusable(checked);
         }
     }

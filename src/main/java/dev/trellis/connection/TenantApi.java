@@ -128,8 +128,9 @@ public final class TenantApi {
                 return handler.handle(ex);
             } catch (Connections.Unusable e) {
                 Map<String, Object> out = checkAnswer(e.checked);
-                out.put("error", "Nothing this connection configures is usable, so it was not saved: "
-                        + String.join(" ", e.checked.result().fix()));
+                out.put("error", (e.checked.status().refused() ? "Greenhouse refused a credential of this "
+                        + "connection, so it was not saved: " : "Nothing this connection configures is usable, so it "
+                        + "was not saved: ") + String.join(" ", e.checked.result().fix()));
                 throw new Refusal(out);
             }
         });
@@ -153,8 +154,9 @@ public final class TenantApi {
     private static Map<String, Object> checkAnswer(Connections.Checked checked) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", checked.spec().id());
-        out.put("usable", checked.status().usable());
-        out.put("status", checked.status().usable() ? checked.status().status() : null);
+        boolean saved = checked.status().usable() && !checked.status().refused();
+        out.put("usable", saved);
+        out.put("status", saved ? checked.status().status() : null);
         out.put("waiting", ConnectionStatus.waiting(checked.status().reasons()));
         out.put("check", checked.result().toMap());
         return out;

@@ -134,6 +134,11 @@ public final class Sandbox implements AutoCloseable {
         return tokens.registerRandom(scopes, orgs.get(org).index);
     }
 
+    /** Deletes an OAuth client, as a customer does in Greenhouse: false when there was none. */
+    public boolean revokeClient(String clientId) {
+        return tokens.revoke(clientId);
+    }
+
     /** The fault switches (one set for every organisation); changes apply to the next request. */
     public Faults faults() {
         return faults;

@@ -81,6 +81,13 @@ final class TokenIssuer {
         return c;
     }
 
+    /** The customer deletes the credential in Greenhouse: it mints no more tokens, and its tokens stop working. */
+    boolean revoke(String clientId) {
+        Client gone = clients.remove(clientId);
+        tokens.values().removeIf(t -> t.client().clientId().equals(clientId));
+        return gone != null;
+    }
+
     Token issue(Client client, Long sub) {
         long now = clock.millis();
         Token t = new Token(hex(32), client.credentials(), client.org(), sub, now, now + ttlMillis);
