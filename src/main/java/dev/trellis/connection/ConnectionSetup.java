@@ -49,7 +49,7 @@ public final class ConnectionSetup {
     public static void configure(CamelContext context, ConnectionSettings settings, DataSource dataSource,
             Tenants tenants, SecretMasker masker, CheckService checks, TokenCache tokens, Consumer<String> startStreams,
             MeterRegistry meters, List<Tenant> local, String source) throws SQLException, IOException {
-        SecretBox box = new SecretBox(KeyRing.load(settings.dataDir()));
+        SecretBox box = new SecretBox(settings.keys());
         TenantStore store = new TenantStore(dataSource, box);
         var executors = context.getExecutorServiceManager();
         ExecutorService background = executors.newFixedThreadPool(ConnectionSetup.class, "connection-checks", 2);
