@@ -149,8 +149,7 @@ public final class ConnectionCheck {
             run.add(5, Feature.WEBHOOKS.id(), need.permission(), null, CheckResult.Status.MISSING, "webhooks are "
                     + "enabled for this tenant (trellis.check.webhook-tenants) but webhooks.secret is not set",
                     need.impact());
-            run.fixes.add("Webhooks: set webhooks.secret in " + run.tenant.source() + " (as env:VARIABLE or "
-                    + "file:/path) to the Secret key of the tenant's web hooks in Greenhouse (Configure > Dev Center > "
+            run.fixes.add("Webhooks: set webhooks.secret in " + run.tenant.source() + " to the Secret key of the tenant's web hooks in Greenhouse (Configure > Dev Center > "
                     + "Web Hooks).");
         }
     }

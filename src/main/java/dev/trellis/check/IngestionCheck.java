@@ -50,8 +50,8 @@ final class IngestionCheck {
         } else if (me.status() == 401) {
             detail = "the API key (ingestion.api-key) is refused: " + me.said();
             fix = "Candidate Ingestion: the API key is refused. In Greenhouse go to " + CheckRun.WHERE
-                    + ", find the key for Candidate Ingestion (or create one), and store it where "
-                    + "ingestion.api-key in " + tenant.source() + " points (env: variable or file:).";
+                    + ", find the key for Candidate Ingestion (or create one), and give it as ingestion.api-key in "
+                    + tenant.source() + ".";
         } else if (me.status() == 403) {
             detail = who + " may not act: " + me.said();
             fix = "Candidate Ingestion: " + in.userEmail() + " is deactivated or has no access. Re-activate "
