@@ -326,6 +326,35 @@ class ConnectionsTest {
         assertEquals(202, api("POST", "/api/streams/revoked/candidates/sync", null).status());
     }
 
+    @Test
+    @Order(7)
+    void aTenantFileAddedChangedAndRemovedWhileRunningIsApplied() throws Exception {
+        SandboxCredentials c = sandbox.credentials();
+        System.setProperty("LIVE_FILE_SECRET", c.clientSecret());
+        String file = "harvest.base-url = " + c.baseUrl() + "\nharvest.token-url = " + c.tokenUrl()
+                + "\nharvest.client-id = " + c.clientId() + "\nharvest.client-secret = env:LIVE_FILE_SECRET\n";
+        home.write("config/tenants/live.properties.tmp", file + "harvest.user-id = " + c.siteAdminUserId() + "\n");
+        java.nio.file.Files.move(dir.resolve("config/tenants/live.properties.tmp"),
+                dir.resolve("config/tenants/live.properties"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        JsonNode added = eventually(() -> {
+            HttpCalls.Answer a = api("GET", "/api/tenants/live", null);
+            return a.status() == 200 ? a.json() : null;
+        });
+        assertEquals("file", added.get("source").asText(), added.toString());
+        eventually(() -> count("select count(*) from gh_candidates where tenant = 'live'") > 0 ? true : null);
+
+        // a broken edit is refused with its key named; the tenant keeps running as it was
+        home.write("config/tenants/live.properties", file + "harvest.user-id = nobody\n");
+        Thread.sleep(2_500);
+        assertTrue(LOG.toString(StandardCharsets.UTF_8).contains("Key 'harvest.user-id' in"), "the bad key is named");
+        assertEquals(202, api("POST", "/api/streams/live/candidates/sync", null).status());
+
+        java.nio.file.Files.delete(dir.resolve("config/tenants/live.properties"));
+        eventually(() -> api("GET", "/api/tenants/live", null).status() == 404 ? true : null);
+        assertEquals(404, api("POST", "/api/streams/live/candidates/sync", null).status());
+        assertTrue(count("select count(*) from gh_candidates where tenant = 'live'") > 0, "its rows stay");
+    }
+
     // ---------------------------------------------------------------------------------------- secrets
 
     @Test
