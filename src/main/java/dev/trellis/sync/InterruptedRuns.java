@@ -1,43 +1,33 @@
 package dev.trellis.sync;
 
-import dev.trellis.route.HubHeaders;
-import dev.trellis.route.RouteInvoker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs whose instance died: a run row still unfinished while nobody holds its stream's lock (PostgreSQL drops a
  * session's locks when the process dies). Each check marks them interrupted and continues each stream's run from its
- * saved next link here, without waiting for the stream's schedule. The hub checks at start-up and then periodically,
- * so a run of a dead peer is taken over within one period.
+ * saved next link through the queue (ahead of a lapsing claim), without waiting for the stream's schedule. The hub
+ * checks at start-up and then periodically, so a run of a dead peer is taken over within one period. A run that
+ * yielded after its time slice ('queued') is not unfinished here: it waits in the queue.
  */
 public final class InterruptedRuns {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptedRuns.class);
 
-    private final CamelContext context;
     private final DataSource dataSource;
     private final StreamApi streams;
-    private final ExecutorService runs;
-    /** tenant/stream resumptions handed to {@code runs} and not finished, so a slow one is not queued twice */
-    private final Set<String> resuming = ConcurrentHashMap.newKeySet();
+    private final SyncQueue queue;
 
-    public InterruptedRuns(CamelContext context, DataSource dataSource, StreamApi streams, ExecutorService runs) {
-        this.context = context;
+    InterruptedRuns(DataSource dataSource, StreamApi streams, SyncQueue queue) {
         this.dataSource = dataSource;
         this.streams = streams;
-        this.runs = runs;
+        this.queue = queue;
     }
 
     /** An unfinished run row; {@code current} when it is its stream's run in progress (it can be continued). */
@@ -85,34 +75,17 @@ public final class InterruptedRuns {
         return out;
     }
 
-    /** Runs the stream's route for the tenant in the background, as "run now" does; false when it is not here. */
-    private boolean resume(String tenant, String stream) {
-        StreamApi.Target target = streams.targets().stream()
-                .filter(t -> t.tenant().id().equals(tenant) && t.stream().equals(stream)).findFirst().orElse(null);
-        String key = tenant + "/" + stream;
-        if (target == null || !resuming.add(key)) {
+    /**
+     * Queues the stream for the tenant, taking the pair back from a claim (whose run is dead); false when the stream
+     * or the tenant is not served here, or the pair already waits in the queue.
+     */
+    private boolean resume(String tenant, String stream) throws SQLException {
+        boolean served = streams.targets().stream()
+                .anyMatch(t -> t.tenant().id().equals(tenant) && t.stream().equals(stream));
+        if (!served || !queue.resume(tenant, stream)) {
             return false;
         }
         LOG.info("Stream {} of tenant {}: resuming its interrupted run now", stream, tenant);
-        try {
-            runs.submit(() -> {
-                try {
-                    Exchange done = RouteInvoker.invoke(context, target.entry().routeId(),
-                            run -> run.getIn().setHeader(HubHeaders.TENANT, tenant));
-                    if (done.getException() != null) {
-                        LOG.warn("Stream {} of tenant {}: the resumed run failed: {}", stream, tenant,
-                                done.getException().getMessage());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Stream {} of tenant {}: could not resume: {}", stream, tenant, e.getMessage());
-                } finally {
-                    resuming.remove(key);
-                }
-            });
-        } catch (RuntimeException e) {
-            resuming.remove(key);
-            throw e;
-        }
         return true;
     }
 }
