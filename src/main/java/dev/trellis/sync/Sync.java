@@ -58,11 +58,16 @@ public final class Sync {
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStartedEvent;
+                return event instanceof CamelEvent.CamelContextStartedEvent
+                        || event instanceof CamelEvent.CamelContextStoppingEvent;
             }
 
             @Override
             public void notify(CamelEvent event) throws Exception {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    workers.stop();
+                    return;
+                }
                 List<String> removed = QuartzCluster.removeStaleJobs(context);
                 if (!removed.isEmpty()) {
                     LOG.info("Deleted the Quartz jobs of streams no longer declared: {}", removed);

@@ -34,6 +34,7 @@ final class SyncWorkers {
     private final Duration renewEvery;
     /** released by {@link #wake()}; the claimer waits on it between polls */
     private final Semaphore wakeups = new Semaphore(0);
+    private volatile boolean stopped;
 
     SyncWorkers(CamelContext context, SyncQueue queue, Tenants tenants, ExecutorService workers, int threads,
             Duration poll, Duration lease) {
@@ -51,16 +52,23 @@ final class SyncWorkers {
         wakeups.release();
     }
 
+    /** The hub stops: the claimer leaves its wait at once instead of at its next poll. */
+    void stop() {
+        stopped = true;
+        wakeups.release();
+        free.release();
+    }
+
     /** The claiming loop, on its own thread until the hub stops. */
     void claimLoop() {
         long nextRenewal = 0;
-        while (!context.isStopping() && !Thread.currentThread().isInterrupted()) {
+        while (!stopped && !context.isStopping() && !Thread.currentThread().isInterrupted()) {
             try {
                 if (System.nanoTime() - nextRenewal >= 0) {
                     queue.renew();
                     nextRenewal = System.nanoTime() + renewEvery.toNanos();
                 }
-                if (!free.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!free.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS) || stopped) {
                     continue;
                 }
                 Optional<SyncQueue.Claim> claim;
