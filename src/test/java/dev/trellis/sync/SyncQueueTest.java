@@ -221,12 +221,14 @@ class SyncQueueTest {
         assertEquals(202, now.status(), now.body());
         assertTrue(now.json().get("queued").asBoolean(), now.body());
         // the poll is a minute: only the wake-up on a local enqueue can start it this soon
-        waitFor(Duration.ofSeconds(2), () -> count("select count(*) from gh_cands where tenant = 'small-1'") > 0);
+        waitFor(Duration.ofSeconds(2), () -> count("select count(*) from sync_run where tenant = 'small-1'") > 0);
+        waitFor(Duration.ofSeconds(5), () -> count("select count(*) from gh_cands where tenant = 'small-1'") > 0);
         System.out.printf("SyncQueueTest: sync now's first page stored %.2f s after the call%n", (System.nanoTime() - t0) / 1e9);
 
         t0 = System.nanoTime();
         assertEquals(2, api.runAll("big"));
-        waitFor(Duration.ofSeconds(2), () -> count("select count(*) from gh_cands where tenant = 'big'") > 0);
+        waitFor(Duration.ofSeconds(2), () -> count("select count(*) from sync_run where tenant = 'big'") > 0);
+        waitFor(Duration.ofSeconds(5), () -> count("select count(*) from gh_cands where tenant = 'big'") > 0);
         System.out.printf("SyncQueueTest: runAll's first page stored %.2f s after the call%n", (System.nanoTime() - t0) / 1e9);
 
         // the one worker runs big's first stream: its other stream waits in the queue, and says so
@@ -234,6 +236,9 @@ class SyncQueueTest {
         assertEquals("queued", other.get("state").asText(), other.toString());
         assertFalse(other.get("running").asBoolean());
         assertEquals("run-all", other.get("queued").get("reason").asText(), other.toString());
+        String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
+        assertEquals(1.0, metric(metrics, "trellis_sync_queue_depth"), "one run waits: big's other stream");
+        assertTrue(metric(metrics, "trellis_sync_queue_oldest_seconds") > 0, metrics);
         assertEquals(0, api.runAll("big"), "a pair already queued or running is not queued twice");
         HttpCalls.Answer again = HttpCalls.post(home.apiUrl() + "/api/streams/big/other/sync");
         assertEquals(202, again.status());
@@ -345,6 +350,13 @@ class SyncQueueTest {
         HttpCalls.Answer answer = HttpCalls.get(url);
         assertEquals(200, answer.status(), answer.body());
         return answer.json().get("streams").get(0);
+    }
+
+    /** A Prometheus sample's value, whatever its labels. */
+    private static double metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no " + name + " in the metrics"));
     }
 
     private static Connection direct() throws Exception {
