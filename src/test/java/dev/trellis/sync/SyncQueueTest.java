@@ -92,7 +92,10 @@ class SyncQueueTest {
         }
     }
 
-    /** Tenants small-1..n on the fast sandbox, big on the slow one; streams reading /v3/candidates into gh_<name>. */
+    /**
+     * Tenants small-1..n on the fast sandbox, big on the slow one; streams reading /v3/candidates into gh_<name>, with
+     * windows up to now (the sandboxes' newest records are as old as the test class).
+     */
     private TestHome home(String name, int smalls, String cron, int perPage, String... streams) {
         TestHome home = new TestHome(dir.resolve(name)).sandboxTenant("big", slow)
                 .property("trellis.greenhouse.rate-budget", "1000000000")
@@ -116,6 +119,7 @@ class SyncQueueTest {
                           - {name: schedule, value: "%s"}
                           - {name: perPage, value: "%d"}
                           - {name: sweepHours, value: "0"}
+                          - {name: lagSeconds, value: "0"}
                     """.formatted(stream, stream, cron, perPage));
         }
         return home.route("streams.camel.yaml", yaml.toString());
