@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +45,22 @@ public final class InterruptedRuns {
                 if (!StreamSync.lock(c, lock, u.tenant(), u.stream(), true)) {
                     continue; // its instance is alive and running it (or another instance is resuming it)
                 }
+                boolean current;
                 try {
-                    if (SyncRuns.interrupt(c, u.id(), !u.current())) {
+                    // read again under the lock: the run may have ended between the list and the lock
+                    Optional<Unfinished> still = unfinished(c, u.id());
+                    if (still.isEmpty()) {
+                        continue;
+                    }
+                    current = still.get().current();
+                    if (SyncRuns.interrupt(c, u.id(), !current)) {
                         LOG.warn("Run {} of stream {} of tenant {} was interrupted: its instance {} is gone{}", u.id(),
-                                u.stream(), u.tenant(), u.owner(), u.current() ? "" : " (it is not continued)");
+                                u.stream(), u.tenant(), u.owner(), current ? "" : " (it is not continued)");
                     }
                 } finally {
                     StreamSync.lock(c, lock, u.tenant(), u.stream(), false);
                 }
-                if (u.current() && u.paused() == null && resume(u.tenant(), u.stream())) {
+                if (current && u.paused() == null && resume(u.tenant(), u.stream())) {
                     resumed.add(u.tenant() + "/" + u.stream());
                 }
             }
@@ -61,15 +69,28 @@ public final class InterruptedRuns {
     }
 
     private static List<Unfinished> unfinished(Connection c) throws SQLException {
+        return unfinished(c, "", null);
+    }
+
+    /** The run, if it is still unfinished. */
+    private static Optional<Unfinished> unfinished(Connection c, long runId) throws SQLException {
+        return unfinished(c, "and r.id = ? ", runId).stream().findFirst();
+    }
+
+    private static List<Unfinished> unfinished(Connection c, String and, Long runId) throws SQLException {
         List<Unfinished> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select r.id, r.tenant, r.stream, r.kind, r.status, "
                 + "coalesce(s.run_id = r.id and s.next_url is not null, false), r.owner, s.paused_reason "
                 + "from sync_run r left join sync_stream s on s.tenant = r.tenant and s.stream = r.stream "
-                + "where r.ended_at is null and r.status in ('running', 'interrupted') order by r.id");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Unfinished(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8)));
+                + "where r.ended_at is null and r.status in ('running', 'interrupted') " + and + "order by r.id")) {
+            if (runId != null) {
+                ps.setLong(1, runId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unfinished(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8)));
+                }
             }
         }
         return out;
