@@ -1,43 +1,34 @@
 package dev.trellis.sync;
 
-import dev.trellis.route.HubHeaders;
-import dev.trellis.route.RouteInvoker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.Optional;
 import javax.sql.DataSource;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs whose instance died: a run row still unfinished while nobody holds its stream's lock (PostgreSQL drops a
  * session's locks when the process dies). Each check marks them interrupted and continues each stream's run from its
- * saved next link here, without waiting for the stream's schedule. The hub checks at start-up and then periodically,
- * so a run of a dead peer is taken over within one period.
+ * saved next link through the queue (ahead of a lapsing claim), without waiting for the stream's schedule. The hub
+ * checks at start-up and then periodically, so a run of a dead peer is taken over within one period. A run that
+ * yielded after its time slice ('queued') is not unfinished here: it waits in the queue.
  */
 public final class InterruptedRuns {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptedRuns.class);
 
-    private final CamelContext context;
     private final DataSource dataSource;
     private final StreamApi streams;
-    private final ExecutorService runs;
-    /** tenant/stream resumptions handed to {@code runs} and not finished, so a slow one is not queued twice */
-    private final Set<String> resuming = ConcurrentHashMap.newKeySet();
+    private final SyncQueue queue;
 
-    public InterruptedRuns(CamelContext context, DataSource dataSource, StreamApi streams, ExecutorService runs) {
-        this.context = context;
+    InterruptedRuns(DataSource dataSource, StreamApi streams, SyncQueue queue) {
         this.dataSource = dataSource;
         this.streams = streams;
-        this.runs = runs;
+        this.queue = queue;
     }
 
     /** An unfinished run row; {@code current} when it is its stream's run in progress (it can be continued). */
@@ -54,15 +45,22 @@ public final class InterruptedRuns {
                 if (!StreamSync.lock(c, lock, u.tenant(), u.stream(), true)) {
                     continue; // its instance is alive and running it (or another instance is resuming it)
                 }
+                boolean current;
                 try {
-                    if (SyncRuns.interrupt(c, u.id(), !u.current())) {
+                    // read again under the lock: the run may have ended between the list and the lock
+                    Optional<Unfinished> still = unfinished(c, u.id());
+                    if (still.isEmpty()) {
+                        continue;
+                    }
+                    current = still.get().current();
+                    if (SyncRuns.interrupt(c, u.id(), !current)) {
                         LOG.warn("Run {} of stream {} of tenant {} was interrupted: its instance {} is gone{}", u.id(),
-                                u.stream(), u.tenant(), u.owner(), u.current() ? "" : " (it is not continued)");
+                                u.stream(), u.tenant(), u.owner(), current ? "" : " (it is not continued)");
                     }
                 } finally {
                     StreamSync.lock(c, lock, u.tenant(), u.stream(), false);
                 }
-                if (u.current() && u.paused() == null && resume(u.tenant(), u.stream())) {
+                if (current && u.paused() == null && resume(u.tenant(), u.stream())) {
                     resumed.add(u.tenant() + "/" + u.stream());
                 }
             }
@@ -71,48 +69,44 @@ public final class InterruptedRuns {
     }
 
     private static List<Unfinished> unfinished(Connection c) throws SQLException {
+        return unfinished(c, "", null);
+    }
+
+    /** The run, if it is still unfinished. */
+    private static Optional<Unfinished> unfinished(Connection c, long runId) throws SQLException {
+        return unfinished(c, "and r.id = ? ", runId).stream().findFirst();
+    }
+
+    private static List<Unfinished> unfinished(Connection c, String and, Long runId) throws SQLException {
         List<Unfinished> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select r.id, r.tenant, r.stream, r.kind, r.status, "
                 + "coalesce(s.run_id = r.id and s.next_url is not null, false), r.owner, s.paused_reason "
                 + "from sync_run r left join sync_stream s on s.tenant = r.tenant and s.stream = r.stream "
-                + "where r.ended_at is null and r.status in ('running', 'interrupted') order by r.id");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Unfinished(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8)));
+                + "where r.ended_at is null and r.status in ('running', 'interrupted') " + and + "order by r.id")) {
+            if (runId != null) {
+                ps.setLong(1, runId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unfinished(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8)));
+                }
             }
         }
         return out;
     }
 
-    /** Runs the stream's route for the tenant in the background, as "run now" does; false when it is not here. */
-    private boolean resume(String tenant, String stream) {
-        StreamApi.Target target = streams.targets().stream()
-                .filter(t -> t.tenant().id().equals(tenant) && t.stream().equals(stream)).findFirst().orElse(null);
-        String key = tenant + "/" + stream;
-        if (target == null || !resuming.add(key)) {
+    /**
+     * Queues the stream for the tenant, taking the pair back from a claim (whose run is dead); false when the stream
+     * or the tenant is not served here, or the pair already waits in the queue.
+     */
+    private boolean resume(String tenant, String stream) throws SQLException {
+        boolean served = streams.targets().stream()
+                .anyMatch(t -> t.tenant().id().equals(tenant) && t.stream().equals(stream));
+        if (!served || !queue.resume(tenant, stream)) {
             return false;
         }
         LOG.info("Stream {} of tenant {}: resuming its interrupted run now", stream, tenant);
-        try {
-            runs.submit(() -> {
-                try {
-                    Exchange done = RouteInvoker.invoke(context, target.entry().routeId(),
-                            run -> run.getIn().setHeader(HubHeaders.TENANT, tenant));
-                    if (done.getException() != null) {
-                        LOG.warn("Stream {} of tenant {}: the resumed run failed: {}", stream, tenant,
-                                done.getException().getMessage());
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Stream {} of tenant {}: could not resume: {}", stream, tenant, e.getMessage());
-                } finally {
-                    resuming.remove(key);
-                }
-            });
-        } catch (RuntimeException e) {
-            resuming.remove(key);
-            throw e;
-        }
         return true;
     }
 }

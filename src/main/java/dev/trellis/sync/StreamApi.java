@@ -4,8 +4,6 @@ import dev.trellis.api.ApiException;
 import dev.trellis.api.JsonResponse;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
-import dev.trellis.route.HubHeaders;
-import dev.trellis.route.RouteInvoker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,28 +17,30 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.quartz.CronExpression;
 
-/** {@code /api/streams}: every stream of every tenant with its watermark, lag, last and next run; run now; reset. */
+/**
+ * {@code /api/streams}: every stream of every tenant with its watermark, lag, place in the queue, last and next run;
+ * run now (queued ahead of nothing: a worker takes it within a second when one is free); reset.
+ */
 public final class StreamApi {
     private final CamelContext context;
     private final DataSource dataSource;
     private final Tenants tenants;
     private final JsonResponse response;
-    private final ExecutorService runs;
+    private final SyncQueue queue;
     private final Clock clock;
 
-    public StreamApi(CamelContext context, DataSource dataSource, Tenants tenants, JsonResponse response,
-            ExecutorService runs, Clock clock) {
+    StreamApi(CamelContext context, DataSource dataSource, Tenants tenants, JsonResponse response, SyncQueue queue,
+            Clock clock) {
         this.context = context;
         this.dataSource = dataSource;
         this.tenants = tenants;
         this.response = response;
-        this.runs = runs;
+        this.queue = queue;
         this.clock = clock;
     }
 
@@ -83,20 +83,25 @@ public final class StreamApi {
     public void syncNow(Exchange exchange) {
         response.answer(exchange, 202, ex -> {
             Target t = find(ex);
-            runs.submit(() -> RouteInvoker.invoke(context, t.entry().routeId(),
-                    run -> run.getIn().setHeader(HubHeaders.TENANT, t.tenant().id())));
-            return Map.of("accepted", true, "tenant", t.tenant().id(), "stream", t.stream(),
+            // false: it already waits in the queue or runs; the run under way reads up to now anyway
+            boolean queued = queue.enqueue(List.of(new SyncQueue.Key(t.tenant().id(), t.stream())), "sync-now") == 1;
+            return Map.of("accepted", true, "queued", queued, "tenant", t.tenant().id(), "stream", t.stream(),
                     "status", "/api/streams?tenant=" + t.tenant().id() + "&stream=" + t.stream());
         });
     }
 
-    /** Runs every stream of the tenant now, in the background, a few at a time. */
-    public void runAll(String tenant) {
-        for (Target t : targets()) {
-            if (t.tenant().id().equals(tenant)) {
-                runs.submit(() -> RouteInvoker.invoke(context, t.entry().routeId(),
-                        run -> run.getIn().setHeader(HubHeaders.TENANT, tenant)));
-            }
+    /**
+     * Queues every stream of the tenant now (a connected tenant's backfill starts at once, not at each stream's next
+     * firing); the workers take them within a second, {@code trellis.sync.tenant-concurrency} at a time. Returns how
+     * many were queued (a stream already queued or running is not queued twice).
+     */
+    public int runAll(String tenant) {
+        List<SyncQueue.Key> keys = targets().stream().filter(t -> t.tenant().id().equals(tenant))
+                .map(t -> new SyncQueue.Key(tenant, t.stream())).toList();
+        try {
+            return queue.enqueue(keys, "run-all");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot queue the streams of tenant " + tenant + ": " + e.getMessage(), e);
         }
     }
 
@@ -114,6 +119,14 @@ public final class StreamApi {
                     ps.setString(1, t.tenant().id());
                     ps.setString(2, t.stream());
                     ps.executeUpdate();
+                    // a run waiting for its next time slice has nothing left to continue
+                    try (PreparedStatement end = c.prepareStatement("update sync_run set status = 'failed', "
+                            + "ended_at = now(), error = 'reset while queued' "
+                            + "where tenant = ? and stream = ? and status = 'queued' and ended_at is null")) {
+                        end.setString(1, t.tenant().id());
+                        end.setString(2, t.stream());
+                        end.executeUpdate();
+                    }
                 } finally {
                     StreamSync.lock(c, "sync", t.tenant().id(), t.stream(), false);
                 }
@@ -142,9 +155,11 @@ public final class StreamApi {
         m.put("watermark", str(state.watermark()));
         m.put("lagSeconds", state.watermark() == null ? null : Duration.between(state.watermark(), clock.instant()).toSeconds());
         Map<String, Object> last = lastRun(c, t.tenant().id(), t.stream());
-        String run = runState(state, last);
+        Map<String, Object> queued = queue.describe(c, t.tenant().id(), t.stream());
+        String run = runState(state, last, queued != null);
         m.put("state", run);
         m.put("running", run.equals("running") || run.equals("resumed"));
+        m.put("queued", queued);
         m.put("paused", state.pausedReason());
         m.put("lastSweepAt", str(state.lastSweepAt()));
         m.put("nextRun", nextRun(t.entry().schedule()));
@@ -154,13 +169,17 @@ public final class StreamApi {
 
     /**
      * The stream's run as README's Streams section names it: running or resumed (a live instance holds the lock),
-     * interrupted (its instance died; it resumes soon), failed (waits for the schedule), idle.
+     * interrupted (its instance died; it resumes soon), queued (waits for a worker), failed (waits for the schedule),
+     * idle.
      */
-    private static String runState(StreamState state, Map<String, Object> last) {
+    private static String runState(StreamState state, Map<String, Object> last, boolean queued) {
         String status = last == null ? null : (String) last.get("status");
         if ("running".equals(status) || "resumed".equals(status)
                 || "interrupted".equals(status) && last.get("endedAt") == null) {
             return status;
+        }
+        if (queued || SyncRuns.QUEUED.equals(status)) {
+            return "queued";
         }
         return state.inProgress() && "failed".equals(status) ? "failed" : "idle";
     }

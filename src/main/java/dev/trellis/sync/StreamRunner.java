@@ -14,53 +14,56 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What a stream route does: pick its tenants, then per tenant run the incremental sync and, when due, the sweep. */
+/**
+ * What a stream route does: fired by its schedule (no tenant header), queue the stream for every tenant it covers;
+ * with a tenant header (a worker of the queue, a replayed dead letter), run the tenant's incremental sync now and,
+ * when due, its sweep.
+ */
 public final class StreamRunner {
-    /** Registry name; the template calls its two steps. */
+    /** Registry name; the template calls {@code enqueue} or {@code run}. */
     public static final String BEAN = "streamRunner";
     private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
 
     private final Tenants tenants;
     private final StreamSync sync;
     private final IdSweep sweep;
+    private final SyncQueue queue;
 
-    public StreamRunner(Tenants tenants, StreamSync sync, IdSweep sweep) {
+    StreamRunner(Tenants tenants, StreamSync sync, IdSweep sweep, SyncQueue queue) {
         this.tenants = tenants;
+        this.queue = queue;
         this.sweep = sweep;
         this.sync = sync;
     }
 
-    /** First step: the tenant of the header (a manual run or a replay), else every tenant the stream covers. */
-    public void selectTenants(Exchange exchange) {
-        String asked = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
+    /** A firing: the stream queued for every tenant it covers now (the registry is asked each time, never kept). */
+    public void enqueue(Exchange exchange) throws SQLException {
         StreamCatalog.Entry stream = entry(exchange);
-        List<String> chosen = tenants.all().stream().filter(t -> t.harvest().isPresent()).map(Tenant::id)
-                .filter(stream::covers).toList();
-        if (asked != null) {
-            if (!chosen.contains(asked)) {
-                throw new ConfigException("Stream " + stream.stream() + " does not cover tenant '" + asked
-                        + "' (unknown, without Harvest credentials, or not in the stream's tenants parameter)");
-            }
-            chosen = List.of(asked);
-        }
-        exchange.getIn().setBody(chosen);
+        List<SyncQueue.Key> keys = tenants.all().stream().filter(t -> t.harvest().isPresent()).map(Tenant::id)
+                .filter(stream::covers).map(t -> new SyncQueue.Key(t, stream.stream())).toList();
+        int added = queue.enqueue(keys, "schedule");
+        LOG.debug("Stream {}: queued for {} tenants ({} already queued or running)", stream.stream(), added,
+                keys.size() - added);
+        exchange.getIn().setBody(added);
     }
 
-    /** Second step, per tenant. */
+    /** The tenant of the header, now. */
     public void run(Exchange exchange) throws Exception {
         String tenantId = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
         StreamCatalog.Entry stream = entry(exchange);
         StreamDefinition def = stream.definition();
-        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new ConfigException("Unknown tenant '" + tenantId + "'"));
+        Tenant tenant = tenants.find(tenantId).filter(t -> t.harvest().isPresent() && stream.covers(t.id()))
+                .orElseThrow(() -> new ConfigException("Stream " + stream.stream() + " does not cover tenant '"
+                        + tenantId + "' (unknown, without Harvest credentials, or not in the stream's tenants parameter)"));
         String paused = pausedReason(exchange, tenantId, def.stream());
         if (paused != null) {
             // e.g. the connection check found the list scope missing: wait for a passing check instead of failing
             LOG.info("Stream {} of tenant {} is paused, not run: {}", def.stream(), tenantId, paused);
-            exchange.getIn().setBody(new StreamSync.Result(true, 0, 0, 0, 0, 0));
+            exchange.getIn().setBody(StreamSync.Result.skippedRun());
             return;
         }
         StreamSync.Result result = sync.run(tenant, def);
-        if (!result.skipped()) {
+        if (!result.skipped() && !result.yielded()) {
             sweep.sweepIfDue(tenant, def, stream.sweepHours());
         }
         exchange.getIn().setBody(result);

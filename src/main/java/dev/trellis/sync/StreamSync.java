@@ -36,8 +36,15 @@ public final class StreamSync {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSync.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    /** What a run did; {@code skipped} when another instance was already running the stream. */
-    public record Result(boolean skipped, int pages, long fetched, long written, long unchanged, long deleted) {
+    /**
+     * What a run did; {@code skipped} when another instance was already running the stream, {@code yielded} when it
+     * stopped at the end of its time slice and waits in the queue to go on.
+     */
+    public record Result(boolean skipped, int pages, long fetched, long written, long unchanged, long deleted,
+            boolean yielded) {
+        static Result skippedRun() {
+            return new Result(true, 0, 0, 0, 0, 0, false);
+        }
     }
 
     private final DataSource dataSource;
@@ -48,14 +55,17 @@ public final class StreamSync {
     private final Executor fetcher;
     private final String owner;
     private final BooleanSupplier stopping;
+    private final Duration slice;
 
     /**
      * {@code fetcher} reads the next page while the current one is written; {@code owner} names this instance;
-     * {@code stopping} says the hub is shutting down, so a run cut short is interrupted (to resume), not failed.
+     * {@code stopping} says the hub is shutting down, so a run cut short is interrupted (to resume), not failed;
+     * a run longer than {@code slice} (zero: no limit) yields after its current page and queues itself again.
      */
     public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
-            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping) {
+            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping, Duration slice) {
         this.owner = owner;
+        this.slice = slice;
         this.stopping = stopping;
         this.dataSource = dataSource;
         this.gateway = gateway;
@@ -70,7 +80,7 @@ public final class StreamSync {
         try (Connection c = dataSource.getConnection()) {
             if (!lock(c, "sync", tenant.id(), def.stream(), true)) {
                 LOG.info("Stream {} of tenant {} is already running on another instance; skipped", def.stream(), tenant.id());
-                return new Result(true, 0, 0, 0, 0, 0);
+                return Result.skippedRun();
             }
             try {
                 return incremental(c, tenant, def);
@@ -99,7 +109,8 @@ public final class StreamSync {
                 String was = SyncRuns.resume(c, runId, owner);
                 LOG.info("Stream {} of tenant {}: resuming the window {} .. {} where it stopped (run {}, {})",
                         def.stream(), tenant.id(), from == null ? "start" : from, to, runId,
-                        SyncRuns.isUnfinished(was) ? "its instance or database session died" : was);
+                        SyncRuns.isUnfinished(was) ? "its instance or database session died"
+                                : was.equals(SyncRuns.QUEUED) ? "after its time slice" : was);
             }
         } else {
             to = clock.instant().minus(def.lag()).truncatedTo(ChronoUnit.SECONDS);
@@ -132,6 +143,7 @@ public final class StreamSync {
         SyncRuns.Counts counts = new SyncRuns.Counts();
         long started = System.nanoTime();
         long lastProgress = started;
+        boolean yielding = false;
         CompletableFuture<GreenhouseGateway.Answer> fetching = fetch(tenant, sub, url);
         try {
             while (true) {
@@ -156,8 +168,9 @@ public final class StreamSync {
                             + " instead of a list of records");
                 }
                 Optional<String> next = answer.next();
-                // the next page travels while this one is written
-                fetching = next.isPresent() ? fetch(tenant, sub, next.get()) : null;
+                yielding = next.isPresent() && !slice.isZero() && System.nanoTime() - started >= slice.toNanos();
+                // the next page travels while this one is written (unless the run yields after this one)
+                fetching = next.isPresent() && !yielding ? fetch(tenant, sub, next.get()) : null;
                 int written;
                 c.setAutoCommit(false);
                 try {
@@ -169,6 +182,11 @@ public final class StreamSync {
                     SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());
+                        if (yielding) {
+                            // with the page: a run that yields is always queued again, whatever happens next
+                            SyncRuns.yieldToQueue(c, runId);
+                            SyncQueue.requeue(c, tenant.id(), def.stream());
+                        }
                     } else {
                         complete(c, tenant.id(), def.stream(), to, from == null && state.lastSweepAt() == null);
                         SyncRuns.finish(c, runId, "done", null);
@@ -192,7 +210,7 @@ public final class StreamSync {
                             tenant.id(), counts.pages, counts.fetched, counts.written,
                             Math.round(counts.fetched / seconds), Math.round(seconds));
                 }
-                if (next.isEmpty()) {
+                if (next.isEmpty() || yielding) {
                     break;
                 }
                 url = next.get();
@@ -213,10 +231,10 @@ public final class StreamSync {
             }
             throw e;
         }
-        LOG.info("Stream {} of tenant {}: window to {} done: {} pages, {} records, {} written, {} unchanged in {} ms",
-                def.stream(), tenant.id(), to, counts.pages, counts.fetched, counts.written, counts.unchanged,
-                (System.nanoTime() - started) / 1_000_000);
-        return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0);
+        LOG.info("Stream {} of tenant {}: window to {} {}: {} pages, {} records, {} written, {} unchanged in {} ms",
+                def.stream(), tenant.id(), to, yielding ? "yields its worker after its time slice, queued again" : "done",
+                counts.pages, counts.fetched, counts.written, counts.unchanged, (System.nanoTime() - started) / 1_000_000);
+        return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0, yielding);
     }
 
     private CompletableFuture<GreenhouseGateway.Answer> fetch(Tenant tenant, long sub, String url) {

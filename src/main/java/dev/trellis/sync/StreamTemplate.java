@@ -7,9 +7,10 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 
 /**
- * The mechanics every stream shares, as one route template: a clustered Quartz trigger, then one sub-exchange per
- * tenant (so one tenant's failure goes to the dead-letter queue under its name while the others go on), each
- * running {@link StreamRunner}. Streams are declared in routes/ YAML with {@code templatedRoute}.
+ * The mechanics every stream shares, as one route template: a clustered Quartz trigger that only queues the stream
+ * for every tenant it covers ({@link SyncQueue}); the queue's workers send each (tenant, stream) back into the route
+ * with the tenant header, which runs it (so one tenant's failure goes to the dead-letter queue under its name, and a
+ * replayed dead letter runs that tenant's stream). Streams are declared in routes/ YAML with {@code templatedRoute}.
  */
 public final class StreamTemplate extends RouteBuilder {
     public static final String NAME = "harvest-stream";
@@ -33,10 +34,9 @@ public final class StreamTemplate extends RouteBuilder {
         // no Quartz job recovery: InterruptedRuns continues a dead instance's run per tenant, from its saved link
         RouteDefinition route = template.from("quartz:" + QuartzCluster.GROUP + "/{{stream}}?cron=RAW({{schedule}})&stateful=true");
         route.routeProperty(TEMPLATE_PROPERTY, NAME);
-        route.bean(StreamRunner.BEAN, "selectTenants")
-                .split(body())
-                    .setHeader(HubHeaders.TENANT, body())
-                    .bean(StreamRunner.BEAN, "run")
+        route.choice()
+                .when(header(HubHeaders.TENANT).isNull()).bean(StreamRunner.BEAN, "enqueue")
+                .otherwise().bean(StreamRunner.BEAN, "run")
                 .end();
     }
 }

@@ -12,6 +12,9 @@ import java.time.Instant;
  * instance continues it (resumed_at).
  */
 final class SyncRuns {
+    /** The status of a run that yielded its worker after its time slice and waits in the queue to go on. */
+    static final String QUEUED = "queued";
+
     private SyncRuns() {
     }
 
@@ -62,6 +65,14 @@ final class SyncRuns {
             ps.setString(1, status);
             ps.setString(2, error);
             ps.setLong(3, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The run yields its worker at the end of its time slice; the worker that claims it next continues it. */
+    static void yieldToQueue(Connection c, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update sync_run set status = 'queued' where id = ?")) {
+            ps.setLong(1, runId);
             ps.executeUpdate();
         }
     }

@@ -35,6 +35,9 @@ public final class SyncTable {
         }
         String t = def.table();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // the queue starts a new stream's tenants together: "if not exists" alone races in PostgreSQL's catalog
+            c.setAutoCommit(false);
+            s.execute("select pg_advisory_xact_lock(hashtext('sync-table/" + t + "'))");
             s.execute("create table if not exists " + t + " (tenant text not null, id bigint not null, "
                     + "created_at timestamptz, updated_at timestamptz, raw jsonb not null, "
                     + "last_seen_at timestamptz not null default now(), deleted_at timestamptz, "
@@ -45,6 +48,7 @@ public final class SyncTable {
                         + "((raw->>'" + column + "')::bigint) stored");
                 s.execute("create index if not exists " + t + "_" + column + " on " + t + " (tenant, " + column + ")");
             }
+            c.commit();
         }
         ensured.add(key);
     }
