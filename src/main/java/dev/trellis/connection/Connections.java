@@ -291,7 +291,7 @@ public final class Connections {
     }
 
     /** Removes a connection on every instance and erases its secrets; its rows stay unless {@code purge}. */
-    Map<String, Object> remove(String id, boolean purgeRows) throws SQLException {
+    Map<String, Object> remove(String id, boolean purgeRows) throws SQLException, InterruptedException {
         Optional<TenantStore.Row> row = store.find(id);
         if (row.isEmpty() && !(purgeRows && purge.hasRows(id))) {
             throw ApiException.notFound("Unknown tenant '" + id + "'");

@@ -1,9 +1,12 @@
 package dev.trellis.connection;
 
+import dev.trellis.api.ApiException;
+import dev.trellis.sync.TenantRuns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +20,20 @@ import javax.sql.DataSource;
  */
 final class TenantPurge {
     private static final int BATCH = 5000;
+    /** each run stops after its current page; an instance that learns of the removal late adds a refresh period */
+    private static final Duration RUNS_STOP = Duration.ofSeconds(60);
     private final DataSource dataSource;
 
     TenantPurge(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Rows deleted per table (tables with none left out). */
-    Map<String, Long> purge(String tenant) throws SQLException {
+    /** Rows deleted per table (tables with none left out), once the tenant's runs have stopped everywhere. */
+    Map<String, Long> purge(String tenant) throws SQLException, InterruptedException {
+        if (!TenantRuns.awaitStopped(dataSource, tenant, RUNS_STOP)) {
+            throw new ApiException(409, "A run of tenant " + tenant + " is still going after " + RUNS_STOP.toSeconds()
+                    + " s; its secrets are erased and it stops after its current page: ask again to purge");
+        }
         Map<String, Long> deleted = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             for (String table : tables(c)) {

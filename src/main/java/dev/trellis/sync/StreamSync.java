@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ public final class StreamSync {
 
     /**
      * What a run did; {@code skipped} when another instance was already running the stream, {@code yielded} when it
-     * stopped at the end of its time slice and waits in the queue to go on.
+     * stopped before the end of its window: its time slice is over (it waits in the queue to go on), or its tenant was
+     * paused or removed (a resumed tenant goes on from its saved link).
      */
     public record Result(boolean skipped, int pages, long fetched, long written, long unchanged, long deleted,
             boolean yielded) {
@@ -55,6 +57,7 @@ public final class StreamSync {
     private final Executor fetcher;
     private final String owner;
     private final BooleanSupplier stopping;
+    private final Predicate<String> serving;
     private final Duration slice;
 
     /**
@@ -63,7 +66,9 @@ public final class StreamSync {
      * a run longer than {@code slice} (zero: no limit) yields after its current page and queues itself again.
      */
     public StreamSync(DataSource dataSource, GreenhouseGateway gateway, SyncTable tables, Clock clock,
-            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping, Duration slice) {
+            MeterRegistry meters, Executor fetcher, String owner, BooleanSupplier stopping, Predicate<String> serving,
+            Duration slice) {
+        this.serving = serving;
         this.owner = owner;
         this.slice = slice;
         this.stopping = stopping;
@@ -212,6 +217,16 @@ public final class StreamSync {
                 }
                 if (next.isEmpty() || yielding) {
                     break;
+                }
+                if (!serving.test(tenant.id())) {
+                    // paused or removed meanwhile, on this instance or another: stop after this page, resumable
+                    if (fetching != null) {
+                        fetching.cancel(true);
+                    }
+                    SyncRuns.interrupt(c, runId, false);
+                    LOG.info("Stream {} of tenant {} stopped after {} pages: the tenant is paused or removed; a resumed "
+                            + "tenant goes on from here", def.stream(), tenant.id(), counts.pages);
+                    return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0, true);
                 }
                 url = next.get();
             }

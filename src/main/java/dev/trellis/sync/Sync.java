@@ -42,7 +42,8 @@ public final class Sync {
         SyncQueue queue = new SyncQueue(dataSource, owner + "/" + UUID.randomUUID().toString().substring(0, 8),
                 settings.claimLease(), settings.tenantConcurrency());
         StreamSync sync = new StreamSync(dataSource, gateway, new SyncTable(dataSource), Clock.systemUTC(), meters,
-                executors.newCachedThreadPool(Sync.class, "page-fetch"), owner, context::isStopping, settings.slice());
+                executors.newCachedThreadPool(Sync.class, "page-fetch"), owner, context::isStopping,
+                tenant -> tenants.find(tenant).isPresent(), settings.slice());
         context.getRegistry().bind(StreamRunner.BEAN,
                 new StreamRunner(tenants, sync, new IdSweep(dataSource, gateway, Clock.systemUTC(), owner), queue));
         SyncWorkers workers = new SyncWorkers(context, queue, tenants,
