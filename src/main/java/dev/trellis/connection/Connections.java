@@ -52,6 +52,8 @@ public final class Connections {
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastRecheck = new ConcurrentHashMap<>();
     private volatile Map<String, Integer> counts = Map.of();
+    /** at start-up a stored check may be old: this instance's own start-up check decides */
+    private volatile boolean starting;
 
     Connections(TenantStore store, TenantPurge purge, Tenants tenants, SecretMasker masker, CheckService checks,
             TokenCache tokens, Consumer<String> startStreams, Executor background, Clock clock) {
@@ -68,10 +70,15 @@ public final class Connections {
 
     /** At start-up: records the file (or demo) tenants, then loads every connection made through the API. */
     void start(List<Tenant> fileTenants, String source) throws SQLException {
-        for (Tenant t : fileTenants) {
-            addLocal(t, source);
+        starting = true;
+        try {
+            for (Tenant t : fileTenants) {
+                addLocal(t, source);
+            }
+            refresh();
+        } finally {
+            starting = false;
         }
-        refresh();
     }
 
     /** A tenant file appeared or changed (or the demo started); false when the API owns that id. */
@@ -169,10 +176,14 @@ public final class Connections {
         }
         masker.remember(tenant.secrets());
         if (runs(row.status())) {
-            recordStoredCheck(tenant, row.lastCheck());
+            if (!starting) {
+                recordStoredCheck(tenant, row.lastCheck());
+            }
             tenants.put(tenant);
         } else {
             tenants.hold(tenant, row.status() + reasonLine(row.reasons()));
+            // reported by the connections health check; its missing permissions are not the hub's problem meanwhile
+            checks.forget(id);
         }
         revisions.put(id, row.revision());
         return found;

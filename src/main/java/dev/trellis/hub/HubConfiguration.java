@@ -32,6 +32,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -110,7 +111,8 @@ public final class HubConfiguration implements CamelConfiguration {
         CheckSetup.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
                 greenhouse.budget(), masker, meters);
         Outbound.configure(context, outbox, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
-        Ingestion.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
+        Consumer<String> importJobs = Ingestion.configure(context, check, greenhouseSettings, dataSource,
+                tenantRegistry, greenhouse.http(),
                 greenhouse.gateway(), greenhouse.budget(), masker, meters);
         StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
@@ -129,7 +131,11 @@ public final class HubConfiguration implements CamelConfiguration {
         }
         // connections made through the API, tenant files and the demo: docs/connections.md
         ConnectionSetup.configure(context, connections, dataSource, tenantRegistry, masker, checks,
-                greenhouse.gateway().tokens(), streams::runAll, meters, local, demo ? "demo" : "file");
+                greenhouse.gateway().tokens(), tenant -> {
+                    // a tenant connected or resumed while running starts at once, not at its next schedule
+                    streams.runAll(tenant);
+                    importJobs.accept(tenant);
+                }, meters, local, demo ? "demo" : "file");
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {

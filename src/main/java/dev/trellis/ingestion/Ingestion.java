@@ -16,16 +16,24 @@ import dev.trellis.outbound.OutboxIntake;
 import dev.trellis.outbound.PartnerWrites;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the sourcing-partner module from the hub's parts and binds what {@link IngestionRoutes} uses. */
 public final class Ingestion {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
     private Ingestion() {
     }
 
-    /** Call after {@link Outbound#configure}: pushes go through its dispatcher. */
-    public static void configure(CamelContext context, CheckSettings check, GreenhouseSettings greenhouse,
+    /**
+     * Call after {@link Outbound#configure}: pushes go through its dispatcher. Returns what starts a tenant connected
+     * while the hub runs: its jobs imported now, in the background, instead of at the next hourly import.
+     */
+    public static Consumer<String> configure(CamelContext context, CheckSettings check, GreenhouseSettings greenhouse,
             DataSource dataSource, Tenants tenants, HttpClient http, GreenhouseGateway gateway,
             RateBudget harvestBudget, SecretMasker masker, MeterRegistry meters) {
         PartnerClient partner = new PartnerClient(gateway);
@@ -36,11 +44,24 @@ public final class Ingestion {
                 dispatcher == null ? () -> { } : dispatcher::wake);
         IngestionTenants ingestionTenants = new IngestionTenants(tenants);
         Db db = new Db(dataSource);
+        JobImport jobs = new JobImport(ingestionTenants, db, partner, new JobBoardClient(gateway), meters);
         context.getRegistry().bind(IngestionApi.BEAN, new IngestionApi(ingestionTenants,
                 new PartnerConnect(ingestionTenants,
                         CheckSetup.check(check, greenhouse, http, harvestBudget, masker, meters), meters),
-                new JobImport(ingestionTenants, db, partner, new JobBoardClient(gateway), meters), new JobLinks(db),
+                jobs, new JobLinks(db),
                 new CandidatePush(db, intake, meters), new StatusSync(tenants, db, partner, gateway, meters),
                 new JsonResponse(masker)));
+        ExecutorService imports = context.getExecutorServiceManager().newSingleThreadExecutor(Ingestion.class,
+                "ingestion-import");
+        return tenantId -> tenants.find(tenantId).filter(t -> t.ingestion().isPresent() || t.jobBoard().isPresent())
+                .ifPresent(t -> imports.execute(() -> {
+                    try {
+                        jobs.importJobs(t);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        LOG.warn("Job import of tenant {} failed: {}", t.id(), e.getMessage());
+                    }
+                }));
     }
 }

@@ -17,18 +17,20 @@ public final class PartnerConnect {
     private final IngestionTenants tenants;
     private final ConnectionCheck check;
     private final Map<String, Double> connected = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     public PartnerConnect(IngestionTenants tenants, ConnectionCheck check, MeterRegistry meters) {
         this.tenants = tenants;
         this.check = check;
-        for (Tenant t : tenants.ingestionTenants()) {
-            if (t.ingestion().isPresent()) {
-                Gauge.builder("trellis.ingestion.connect", connected, m -> m.getOrDefault(t.id(), Double.NaN))
-                        .tag("tenant", t.id())
-                        .description("Candidate Ingestion connect check: 1 usable, 0 refused, NaN not known yet")
-                        .register(meters);
-            }
-        }
+        this.meters = meters;
+    }
+
+    /** The tenant's gauge, from its first connect check on (tenants come and go while the hub runs). */
+    private void gauge(String tenant) {
+        Gauge.builder("trellis.ingestion.connect", connected, m -> m.getOrDefault(tenant, Double.NaN))
+                .tag("tenant", tenant)
+                .description("Candidate Ingestion connect check: 1 usable, 0 refused, NaN not known yet")
+                .register(meters);
     }
 
     /** Step 4 of the connection check (the same code as {@code trellis check}): key, e-mail, permissions, board. */
@@ -37,6 +39,7 @@ public final class PartnerConnect {
         boolean ingestionRows = result.rows().stream().anyMatch(r -> r.feature().equals("ingestion"));
         if (ingestionRows) {
             boolean unknown = result.rows().stream().anyMatch(r -> r.status() == CheckResult.Status.UNKNOWN);
+            gauge(tenant.id());
             connected.put(tenant.id(), result.usable() ? 1.0 : unknown && result.problems().stream()
                     .allMatch(r -> r.status() == CheckResult.Status.UNKNOWN) ? Double.NaN : 0.0);
         }
