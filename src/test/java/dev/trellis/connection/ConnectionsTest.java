@@ -182,10 +182,16 @@ class ConnectionsTest {
         assertEquals(200, patched.status(), patched.body());
         assertEquals("active", patched.json().get("status").asText(), patched.body());
         assertEquals(full.clientId(), patched.json().get("harvest").get("client_id").asText());
-        JsonNode delivered = eventually(() -> {
-            JsonNode i = api("GET", "/api/outbox/" + item, null).json();
-            return i.get("status").asText().equals("delivered") ? i : null;
-        });
+        JsonNode[] last = new JsonNode[1];
+        JsonNode delivered;
+        try {
+            delivered = eventually(() -> {
+                last[0] = api("GET", "/api/outbox/" + item, null).json();
+                return last[0].get("status").asText().equals("delivered") ? last[0] : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("not delivered: " + last[0], e);
+        }
         assertEquals(interview, delivered.get("greenhouse_id").asLong(), delivered.toString());
     }
 
@@ -355,6 +361,46 @@ class ConnectionsTest {
         eventually(() -> api("GET", "/api/tenants/live", null).status() == 404 ? true : null);
         assertEquals(404, api("POST", "/api/streams/live/candidates/sync", null).status());
         assertTrue(count("select count(*) from gh_candidates where tenant = 'live'") > 0, "its rows stay");
+    }
+
+    @Test
+    @Order(8)
+    void theCommandLineConnectsListsAndRemovesThroughTheApi() throws Exception {
+        Path body = dir.resolve("cli-connection.json");
+        java.nio.file.Files.writeString(body, partner("cli-made").toString());
+        CliRun added = cli("add", "--body", body.toString());
+        assertEquals(0, added.exit(), added.err());
+        assertTrue(added.out().contains("\"status\" : \"active\""), added.out());
+        CliRun listed = cli("list", "--search", "cli-");
+        assertEquals(0, listed.exit(), listed.err());
+        assertTrue(listed.out().contains("cli-made") && listed.out().contains("active"), listed.out());
+
+        ObjectNode wrong = partner("cli-wrong");
+        ((ObjectNode) wrong.get("ingestion")).put("api_key", "partner-not-a-key-at-all");
+        java.nio.file.Files.writeString(body, wrong.toString());
+        CliRun refused = cli("add", "--body", body.toString());
+        assertEquals(1, refused.exit(), "a connection the check refuses exits 1: " + refused.out());
+        assertTrue(refused.err().contains("Refused (422)"), refused.err());
+
+        CliRun removed = cli("remove", "cli-made", "--purge");
+        assertEquals(0, removed.exit(), removed.err());
+        assertEquals(2, cli("show", "cli-made").exit(), "an unknown tenant exits 2");
+    }
+
+    record CliRun(int exit, String out, String err) {
+    }
+
+    static CliRun cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new TenantsCommand());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--url";
+        all[args.length + 1] = home.apiUrl();
+        int exit = cli.execute(all);
+        return new CliRun(exit, out.toString(), err.toString());
     }
 
     // ---------------------------------------------------------------------------------------- secrets
