@@ -164,12 +164,15 @@ public class TenantsBench {
         }
         pool.shutdown();
         double postSeconds = (System.nanoTime() - n0) / 1e9;
+        System.out.printf("tenants-bench: %d POSTs answered in %.1f s; POST latency %s%n", n, postSeconds,
+                percentiles(postMillis, "ms"));
         if (!refused.isEmpty()) {
+            for (Hub hub : hubs) {
+                logFindings(hub);
+            }
             throw new Failure(refused.size() + " POST /api/tenants refused, e.g. " + refused.subList(0,
                     Math.min(5, refused.size())));
         }
-        System.out.printf("tenants-bench: %d POSTs 201 in %.1f s; POST latency %s%n", n, postSeconds,
-                percentiles(postMillis, "ms"));
         if (!notActive.isEmpty()) {
             System.out.println("tenants-bench: saved but not active: " + notActive.size() + ", e.g. "
                     + notActive.subList(0, Math.min(3, notActive.size())));
@@ -623,9 +626,14 @@ public class TenantsBench {
     /** ERROR and WARN lines of a hub's log, counted, with the first few distinct messages. */
     static void logFindings(Hub hub) throws IOException {
         Map<String, Integer> seen = new LinkedHashMap<>();
+        Map<String, Integer> runThreads = new TreeMap<>();
         int errors = 0;
         int warns = 0;
         for (String line : Files.readAllLines(hub.log())) {
+            Matcher run = Pattern.compile("\\[([^\\]]*)] dev\\.trellis\\.sync\\.StreamSync - Stream .* done:").matcher(line);
+            if (run.find()) {
+                runThreads.merge(run.group(1).replaceAll("[#-]?\\d+", "").replaceAll("\\s+", " "), 1, Integer::sum);
+            }
             boolean error = line.contains(" ERROR ");
             boolean warn = line.contains(" WARN ");
             if (!error && !warn) {
@@ -636,6 +644,7 @@ public class TenantsBench {
             String message = line.replaceAll("^\\S+ \\S+ ", "").replaceAll("t-\\d{4}", "t-NNNN").replaceAll("\\d+", "N");
             seen.merge(abbreviate(message), 1, Integer::sum);
         }
+        System.out.printf("tenants-bench: %s: stream windows done, by thread: %s%n", hub.log().getFileName(), runThreads);
         System.out.printf("tenants-bench: %s: %d ERROR and %d WARN lines%n", hub.log().getFileName(), errors, warns);
         seen.entrySet().stream().limit(12).forEach(e -> System.out.println("tenants-bench:   x" + e.getValue() + " "
                 + e.getKey()));
