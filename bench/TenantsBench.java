@@ -130,6 +130,8 @@ public class TenantsBench {
         System.out.printf("tenants-bench: %d tenants, %d streams each, %d instance(s), %d POSTs at a time, sandbox "
                 + "rate limit %s, hub budget %s%n", n, streamCount, instances, concurrency, sandboxRate,
                 opts.getOrDefault("budget", "default"));
+        Sampler sampler = new Sampler(hubs, db);
+        sampler.start();
         Instant t0 = Instant.now();
         long n0 = System.nanoTime();
         Map<String, Integer> postedTo = new ConcurrentHashMap<>();
@@ -189,9 +191,6 @@ public class TenantsBench {
         Map<String, Integer> runsByOwner = new TreeMap<>();
         List<String> failedRuns = new ArrayList<>();
         List<Long> pollMillis = new ArrayList<>();
-        long peakConnections = 0;
-        double peakHeap = 0;
-        String hikari = "";
         int rounds = 0;
         while (!pending.isEmpty()) {
             if (System.nanoTime() - n0 > timeout * 1_000_000L) {
@@ -243,16 +242,12 @@ public class TenantsBench {
                 finished.put(id, last);
                 pending.remove(id);
             }
-            for (Hub hub : hubs) {
-                String m = get(hub.metrics());
-                peakHeap = Math.max(peakHeap, heap(m));
-                hikari = hikari(m);
-            }
-            peakConnections = Math.max(peakConnections, connections(db));
             if (!pending.isEmpty()) {
                 Thread.sleep(1000);
             }
         }
+        sampler.stopped = true;
+        sampler.join();
         Instant lastEnd = Collections.max(finished.values());
         double seconds = Duration.between(t0, lastEnd).toMillis() / 1e3;
         List<Long> perTenant = new ArrayList<>();
@@ -290,12 +285,14 @@ public class TenantsBench {
         });
         System.out.println("tenants-bench: stream runs by instance (owner): " + runsByOwner);
         for (Hub hub : hubs) {
-            System.out.printf("tenants-bench: %s heap used after a full GC %.1f MB (peak sampled during the run, "
-                    + "all instances: %.0f MB); %s%n", hub.log().getFileName(), heapAfterGc(hub) / 1e6, peakHeap / 1e6,
+            System.out.printf("tenants-bench: %s heap used after a full GC %.1f MB (used before GC, sampled every "
+                    + "0.5 s during the run: peak %.0f MB); %s%n", hub.log().getFileName(), heapAfterGc(hub) / 1e6,
+                    sampler.peakHeap.getOrDefault(hub.log().getFileName().toString(), 0.0) / 1e6,
                     hikari(get(hub.metrics())));
         }
         System.out.printf("tenants-bench: database connections (pg_stat_activity client backends, all instances): "
-                + "peak %d sampled once a polling round, now %d%n", peakConnections, connections(db));
+                + "peak %d (sampled every 0.5 s, %d samples), now %d%n", sampler.peakConnections, sampler.samples,
+                connections(db));
         for (Hub hub : hubs) {
             logFindings(hub);
         }
@@ -343,6 +340,43 @@ public class TenantsBench {
                 throw new Failure("runs of " + minimum.size() + " tenants in sync_run, not " + n);
             }
             return runs;
+        }
+    }
+
+    /** Samples each hub's heap (its metrics) and the database's client connections every 0.5 s. */
+    static final class Sampler extends Thread {
+        final List<Hub> hubs;
+        final String db;
+        final Map<String, Double> peakHeap = new ConcurrentHashMap<>();
+        volatile long peakConnections;
+        volatile int samples;
+        volatile boolean stopped;
+
+        Sampler(List<Hub> hubs, String db) {
+            super("sampler");
+            this.hubs = hubs;
+            this.db = db;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = DriverManager.getConnection(db, "postgres", ""); Statement s = c.createStatement()) {
+                while (!stopped) { // not interrupt(): the HTTP client's send swallows it
+                    for (Hub hub : hubs) {
+                        peakHeap.merge(hub.log().getFileName().toString(), heap(get(hub.metrics())), Math::max);
+                    }
+                    try (ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where backend_type = "
+                            + "'client backend' and pid <> pg_backend_pid()")) {
+                        rs.next();
+                        peakConnections = Math.max(peakConnections, rs.getLong(1));
+                    }
+                    samples++;
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                System.out.println("tenants-bench: sampler stopped: " + e);
+            }
         }
     }
 

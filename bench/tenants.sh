@@ -12,4 +12,4 @@ JAR=target/trellis.jar
 N=${1:-10}
 shift || true
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx256m -cp "$JAR" bench/TenantsBench.java "$N" "$@" 2>&1 | grep -v '^Note: '
+java -Xmx256m -cp "$JAR" bench/TenantsBench.java "$N" "$@" 2>&1 | grep --line-buffered -v '^Note: '
