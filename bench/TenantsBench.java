@@ -294,6 +294,11 @@ public class TenantsBench {
                 + "peak %d (sampled every 0.5 s, %d samples), now %d%n", sampler.peakConnections, sampler.samples,
                 connections(db));
         for (Hub hub : hubs) {
+            String m = get(hub.metrics());
+            System.out.printf("tenants-bench: %s /observe/metrics: %d lines, %d KB, %d with a tenant label%n",
+                    hub.log().getFileName(), m.lines().count(), m.length() / 1024,
+                    m.lines().filter(l -> l.contains("tenant=\"")).count());
+            histogram(hub);
             logFindings(hub);
         }
         return 0;
@@ -626,6 +631,16 @@ public class TenantsBench {
         jcmd.waitFor(60, TimeUnit.SECONDS);
         Thread.sleep(500);
         return heap(get(hub.metrics()));
+    }
+
+    /** The classes holding most of a hub's live heap (jcmd GC.class_histogram, which collects first). */
+    static void histogram(Hub hub) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", "" + hub.process().pid(), "GC.class_histogram").redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        System.out.println("tenants-bench: " + hub.log().getFileName() + " live heap by class (top 8):");
+        lines.stream().filter(l -> l.matches("\\s*\\d+:\\s+\\d+.*")).limit(8).forEach(l -> System.out.println("tenants-bench:  " + l));
     }
 
     static double heap(String metrics) {
