@@ -472,6 +472,18 @@ public class TenantsBench {
                     round.isEmpty() ? 0 : Collections.max(round), round.size(), bigState);
             Thread.sleep(Math.max(0, 15_000 - (System.nanoTime() - roundStart) / 1_000_000));
         }
+        // the other streams of the small tenants: their first run was queued at the POST like the big tenant's
+        int finishedStreams = 0;
+        int allStreams = 0;
+        for (int i = 0; i < small; i++) {
+            for (JsonNode st : getJson(hub.api() + "/api/streams?tenant=" + id(i)).path("streams")) {
+                allStreams++;
+                JsonNode run = st.path("lastRun");
+                finishedStreams += !run.isMissingNode() && !run.isNull() && !run.path("endedAt").isNull() ? 1 : 0;
+            }
+        }
+        System.out.printf("tenants-bench: small tenants' streams with a finished run at the end: %d of %d%n",
+                finishedStreams, allStreams);
         long p95 = percentile(lags, 95);
         System.out.printf("tenants-bench: lag of the frequent streams of %d small tenants over %d min: %s (%d samples, "
                 + "%d over %d s); target p95 <= period %d s + 120 s: %s%n", small, minutes, percentiles(lags, "s"),
