@@ -293,6 +293,10 @@ public class TenantsBench {
         System.out.printf("tenants-bench: database connections (pg_stat_activity client backends, all instances): "
                 + "peak %d (sampled every 0.5 s, %d samples), now %d%n", sampler.peakConnections, sampler.samples,
                 connections(db));
+        long s0 = System.nanoTime();
+        int listed = getJson(hubs.get(0).api() + "/api/streams").path("streams").size();
+        System.out.printf("tenants-bench: GET /api/streams (every stream of every tenant, %d) answered in %d ms%n",
+                listed, (System.nanoTime() - s0) / 1_000_000);
         for (Hub hub : hubs) {
             String m = get(hub.metrics());
             System.out.printf("tenants-bench: %s /observe/metrics: %d lines, %d KB, %d with a tenant label%n",
