@@ -73,6 +73,12 @@ public class TenantsBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].matches("\\d+")) {
+            System.err.println("usage: java -cp target/trellis.jar bench/TenantsBench.java <tenants> [--instances 2] "
+                    + "[--concurrency 8] [--xmx 512m] [--timeout-minutes 30] [--sandbox-rate-limit 0] [--budget N] | "
+                    + "<small tenants> --freshness [--big-candidates 1000000] [--churn 10] [--minutes 10]");
+            System.exit(2);
+        }
         opts = options(args);
         int tenants = Integer.parseInt(args[0]);
         work = Files.createTempDirectory("tenants-bench");
@@ -161,9 +167,7 @@ public class TenantsBench {
                 return null;
             }));
         }
-        for (Future<?> f : posts) {
-            f.get();
-        }
+        awaitAll(posts);
         pool.shutdown();
         double postSeconds = (System.nanoTime() - n0) / 1e9;
         System.out.printf("tenants-bench: %d POSTs answered in %.1f s; POST latency %s%n", n, postSeconds,
@@ -416,7 +420,8 @@ public class TenantsBench {
         String yaml = streamsYaml(true);
         Set<String> frequent = frequentStreams(yaml);
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
-        Hub hub = startHub("hub1", yaml, free(), true, key);
+        int pg = free();
+        Hub hub = startHub("hub1", yaml, pg, true, key);
         System.out.printf("tenants-bench: freshness: 1 tenant of %d candidates + %d tenants of 200 with churn %d/min; "
                 + "streams %s every %d s; sampling for %d min%n", big, small, churn, frequent, FRESH_PERIOD_SECONDS,
                 minutes);
@@ -434,9 +439,7 @@ public class TenantsBench {
                 return null;
             }));
         }
-        for (Future<?> f : posts) {
-            f.get();
-        }
+        awaitAll(posts);
         pool.shutdown();
         System.out.printf("tenants-bench: %d POSTs 201 in %.1f s%n", small + 1,
                 Duration.between(t0, Instant.now()).toMillis() / 1e3);
@@ -494,8 +497,8 @@ public class TenantsBench {
                 lags.size(), over, limit, FRESH_PERIOD_SECONDS, p95 <= limit ? "met" : "NOT MET");
         System.out.printf("tenants-bench: GET /api/streams?tenant= latency %s; big tenant at the end: %s%n",
                 percentiles(pollMillis, "ms"), bigState);
-        System.out.printf("tenants-bench: heap used after a full GC %.1f MB; %s; connections now %s%n",
-                heapAfterGc(hub) / 1e6, hikari(get(hub.metrics())), "see pg_stat_activity in backfill mode");
+        System.out.printf("tenants-bench: heap used after a full GC %.1f MB; database connections now %d%n",
+                heapAfterGc(hub) / 1e6, connections("jdbc:postgresql://127.0.0.1:" + pg + "/postgres"));
         logFindings(hub);
         return p95 <= limit ? 0 : 3;
     }
@@ -778,6 +781,17 @@ public class TenantsBench {
         if (r.statusCode() != 201) {
             throw new Failure("POST /api/tenants " + body.path("id").asText() + " -> " + r.statusCode() + " "
                     + abbreviate(r.body()));
+        }
+    }
+
+    /** Waits for every POST; one that threw fails the run with its reason. */
+    static void awaitAll(List<Future<?>> posts) throws InterruptedException {
+        for (Future<?> f : posts) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Failure failure ? failure : new Failure("a POST failed: " + e.getCause());
+            }
         }
     }
 
