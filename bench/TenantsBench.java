@@ -90,6 +90,10 @@ public class TenantsBench {
         } catch (Failure f) {
             System.out.println("tenants-bench: FAILED: " + f.getMessage());
             code = 1;
+        } catch (Exception e) {
+            System.out.println("tenants-bench: FAILED: " + e);
+            e.printStackTrace(System.out);
+            code = 1;
         } finally {
             stopAll();
         }
