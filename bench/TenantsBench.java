@@ -176,16 +176,16 @@ public class TenantsBench {
         double postSeconds = (System.nanoTime() - n0) / 1e9;
         System.out.printf("tenants-bench: %d POSTs answered in %.1f s; POST latency %s%n", n, postSeconds,
                 percentiles(postMillis, "ms"));
+        if (!notActive.isEmpty()) {
+            System.out.println("tenants-bench: saved but not active: " + notActive.size() + ", e.g. "
+                    + notActive.subList(0, Math.min(3, notActive.size())));
+        }
         if (!refused.isEmpty()) {
             for (Hub hub : hubs) {
                 logFindings(hub);
             }
             throw new Failure(refused.size() + " POST /api/tenants refused, e.g. " + refused.subList(0,
                     Math.min(5, refused.size())));
-        }
-        if (!notActive.isEmpty()) {
-            System.out.println("tenants-bench: saved but not active: " + notActive.size() + ", e.g. "
-                    + notActive.subList(0, Math.min(3, notActive.size())));
         }
 
         // poll each tenant not yet backfilled, on the instance it was posted to; sample heap and connections between
