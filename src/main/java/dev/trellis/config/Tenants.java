@@ -40,6 +40,11 @@ public final class Tenants {
         return waitingTenant != null ? Optional.of(waitingTenant) : find(id);
     }
 
+    /** Whether this instance runs the tenant now (no read-through). */
+    public boolean running(String id) {
+        return id != null && live.containsKey(id);
+    }
+
     /** Every tenant that may run, by id. */
     public List<Tenant> all() {
         return live.values().stream().sorted(Comparator.comparing(Tenant::id)).toList();

@@ -94,8 +94,8 @@ public final class Connections {
         return true;
     }
 
-    /** Queues the streams of a tenant that has just appeared. */
-    void startIfNew(String id, boolean known) {
+    /** Checks a tenant whose file appeared or changed (its streams were queued when it was applied). */
+    void checkLocal(String id) {
         background.execute(() -> {
             Optional<Tenant> tenant = tenants.find(id);
             if (tenant.isEmpty()) {
@@ -108,9 +108,6 @@ public final class Connections {
                 return;
             } catch (Exception e) {
                 LOG.warn("Could not check tenant {}: {}", id, e.getMessage());
-            }
-            if (!known && tenants.find(id).isPresent()) {
-                startStreams.accept(id);
             }
         });
     }
@@ -176,10 +173,15 @@ public final class Connections {
         }
         masker.remember(tenant.secrets());
         if (runs(row.status())) {
+            boolean wasRunning = tenants.running(id);
             if (!starting) {
                 recordStoredCheck(tenant, row.lastCheck());
             }
             tenants.put(tenant);
+            if (!starting && !wasRunning) {
+                // connected or resumed elsewhere: queuing is idempotent, so every instance may ask
+                startStreams.accept(id);
+            }
         } else {
             tenants.hold(tenant, row.status() + reasonLine(row.reasons()));
             // reported by the connections health check; its missing permissions are not the hub's problem meanwhile
@@ -233,11 +235,20 @@ public final class Connections {
         if (!store.insert(spec, checked.status(), json(checked.result()), checked.result().checkedAt())) {
             refuseTaken(spec.id());
         }
-        Tenant tenant = spec.tenant(sourceOf(spec.id()));
-        checks.apply(tenant, checked.result());
-        TenantStore.Row row = load(spec.id()).orElseThrow();
-        LOG.info("Connection {} created: {}", spec.id(), row.status());
-        startStreams.accept(spec.id());
+        LOG.info("Connection {} created: {}", spec.id(), checked.status().status());
+        // saved: whatever fails from here must not answer an error (a retry would get 409); the refresh applies it
+        Instant now = clock.instant();
+        TenantStore.Row row = new TenantStore.Row(spec.id(), spec.name(), "api", null, checked.status().status(),
+                checked.status().reasons(), json(checked.result()), checked.result().checkedAt(), now, now, 1,
+                spec.settings());
+        try {
+            checks.apply(spec.tenant(sourceOf(spec.id())), checked.result());
+            row = load(spec.id()).orElse(row); // runs it here and queues its streams
+        } catch (Exception e) {
+            LOG.warn("Connection {} is saved but not started here yet ({}); the next refresh starts it", spec.id(),
+                    e.getMessage());
+            revisions.remove(spec.id());
+        }
         return row;
     }
 
@@ -256,11 +267,8 @@ public final class Connections {
         tokens.forget(id);
         Tenant tenant = spec.tenant(sourceOf(id));
         checks.apply(tenant, checked.result());
-        TenantStore.Row changed = load(id).orElseThrow();
+        TenantStore.Row changed = load(id).orElseThrow(); // a tenant that runs again has its streams queued
         LOG.info("Connection {} changed: {}", id, changed.status());
-        if (!runs(row.status()) && runs(changed.status())) {
-            startStreams.accept(id);
-        }
         return changed;
     }
 
@@ -293,11 +301,8 @@ public final class Connections {
         if (runs(next)) {
             checks.apply(tenant, result);
         }
-        TenantStore.Row resumed = load(id).orElseThrow();
+        TenantStore.Row resumed = load(id).orElseThrow(); // queues its streams when it runs again
         LOG.info("Connection {} resumed: {}", id, resumed.status());
-        if (runs(next)) {
-            startStreams.accept(id);
-        }
         return resumed;
     }
 

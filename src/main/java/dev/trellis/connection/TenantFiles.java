@@ -49,7 +49,7 @@ final class TenantFiles {
                 boolean known = connections.isLocal(tenant.id());
                 if (connections.addLocal(tenant, "file")) {
                     LOG.info("Tenant file {} {}: tenant {} applied", file, known ? "changed" : "added", tenant.id());
-                    connections.startIfNew(tenant.id(), known);
+                    connections.checkLocal(tenant.id());
                 }
             } catch (ConfigException e) {
                 LOG.error("Tenant file {} is not applied: {}", file, e.getMessage());

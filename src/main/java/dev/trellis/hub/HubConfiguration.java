@@ -102,6 +102,9 @@ public final class HubConfiguration implements CamelConfiguration {
 
         // Trellis's meters; joined to camel-micrometer's Prometheus registry once that exists
         CompositeMeterRegistry meters = new CompositeMeterRegistry();
+        if (!hub.tenantLabel()) {
+            meters.config().meterFilter(new TenantLabels());
+        }
         context.getManagementStrategy().addEventNotifier(new MetricsBridge(context, meters));
 
         DeadLetters.configure(context, api, dataSource, masker, meters);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The hub's own keys: where tenants are, the demo, the routes health must see, the live reload of route files. */
 record HubSettings(Path tenantsDir, boolean demo, int demoCandidates, List<String> requiredRoutes,
-        boolean reloadRoutes, String reloadDirectory, String reloadPattern) {
+        boolean reloadRoutes, String reloadDirectory, String reloadPattern, boolean tenantLabel) {
 
     static HubSettings bind(Settings settings) {
         boolean reload = settings.flag("camel.main.routes-reload-enabled");
@@ -17,6 +17,7 @@ record HubSettings(Path tenantsDir, boolean demo, int demoCandidates, List<Strin
                 settings.list("trellis.health.required-routes"),
                 reload,
                 reload ? settings.required("camel.main.routes-reload-directory") : null,
-                reload ? settings.required("camel.main.routes-reload-pattern") : null);
+                reload ? settings.required("camel.main.routes-reload-pattern") : null,
+                settings.flag("trellis.metrics.tenant-label"));
     }
 }
