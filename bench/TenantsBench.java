@@ -75,7 +75,8 @@ public class TenantsBench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !args[0].matches("\\d+")) {
             System.err.println("usage: java -cp target/trellis.jar bench/TenantsBench.java <tenants> [--instances 2] "
-                    + "[--concurrency 8] [--xmx 512m] [--timeout-minutes 30] [--sandbox-rate-limit 0] [--budget N] | "
+                    + "[--concurrency 8] [--xmx 512m] [--timeout-minutes 30] [--sandbox-rate-limit 0] [--budget N] "
+                    + "[--hub key=value,...] | "
                     + "<small tenants> --freshness [--big-candidates 1000000] [--churn 10] [--minutes 10]");
             System.exit(2);
         }
@@ -574,6 +575,12 @@ public class TenantsBench {
         }
         if (opts.containsKey("budget")) {
             cmd.addAll(List.of("-P", "trellis.greenhouse.rate-budget=" + opts.get("budget")));
+        }
+        // --hub "key=value,key=value": any other setting of the hubs, e.g. trellis.metrics.tenant-label=false
+        if (opts.containsKey("hub")) {
+            for (String kv : opts.get("hub").split(",")) {
+                cmd.addAll(List.of("-P", kv.trim()));
+            }
         }
         Path log = work.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
