@@ -14,7 +14,9 @@ create table sync_queue (
     renewed_at  timestamptz,
     primary key (tenant, stream)
 );
-create index sync_queue_waiting on sync_queue (queued_at) where claimed_by is null;
+create index sync_queue_waiting on sync_queue (queued_at, tenant, stream) where claimed_by is null;
+-- the claimer reads the (few) claimed rows on every claim
+create index sync_queue_claimed on sync_queue (tenant) where claimed_by is not null;
 
 -- A run that gave its worker up at the end of its time slice waits in the queue: 'queued', neither failed nor
 -- interrupted; the worker that claims it next continues it from its saved next link.

@@ -394,10 +394,6 @@ public final class Connections {
         }
     }
 
-    Map<String, Integer> counts() {
-        return counts;
-    }
-
     Map<String, String> unreadable() {
         return Map.copyOf(unreadable);
     }
