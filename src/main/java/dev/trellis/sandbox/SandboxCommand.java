@@ -57,6 +57,14 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--token-ttl", description = "Access token lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long tokenTtl = 3600;
 
+    @Option(names = "--partner-token-ttl", description = "Partner access token lifetime in seconds (authorization "
+            + "code and refresh). Default: ${DEFAULT-VALUE}.")
+    long partnerTokenTtl = 3600;
+
+    @Option(names = "--partner-redirect-uri", description = "Registers a partner app with every scope and this "
+            + "redirect URI (repeatable); its client id and secret are printed and derive from the seed.")
+    List<String> partnerRedirectUris = new ArrayList<>();
+
     @Option(names = "--cursor-ttl", description = "Paging cursor lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long cursorTtl = 900;
 
@@ -96,6 +104,8 @@ public final class SandboxCommand implements Callable<Integer> {
             b.size(Resource.NOTES, notes);
         }
         webhookUrls.forEach(b::webhookUrl);
+        b.partnerTokenTtl(Duration.ofSeconds(partnerTokenTtl));
+        partnerRedirectUris.forEach(b::partnerRedirectUri);
         if (webhookRetrySeconds != null) {
             b.webhookRetryDelays(webhookRetrySeconds.stream().map(Duration::ofSeconds).toList());
         }
@@ -133,6 +143,12 @@ public final class SandboxCommand implements Callable<Integer> {
         out.println("  webhook secret        " + c.webhookSecret());
         out.println("  rate limit            " + (sandbox.settings().rateLimit() == 0 ? "off"
                 : sandbox.settings().rateLimit() + " requests / 30 s per credential"));
+        for (PartnerApp app : sandbox.partnerApps()) {
+            out.println("  partner app           " + app.clientId() + "   secret " + app.clientSecret());
+            out.println("    redirect URI        " + app.redirectUri() + "   (all scopes)");
+            out.println("    authorize / token   " + c.authorizeUrl() + "   " + c.tokenUrl());
+            out.println("    Ingestion OAuth     " + c.ingestionAuthorizeUrl() + "   " + c.ingestionTokenUrl());
+        }
         if (orgs > 1) {
             out.println("  organisations         " + orgs + "   (0.." + (orgs - 1) + "; every one's credentials: "
                     + c.baseUrl() + "/_sandbox/orgs)");
