@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -94,7 +93,8 @@ final class PartnerOAuth {
         }
     }
 
-    private final Map<String, PartnerApp> apps = new ConcurrentHashMap<>();
+    /** In registration order. */
+    private final Map<String, PartnerApp> apps = new LinkedHashMap<>();
     private final Map<String, Code> codes = new LinkedHashMap<>();
     /** Codes already exchanged, with the grant they made: a second exchange revokes it. */
     private final Map<String, Grant> usedCodes = new LinkedHashMap<>();
@@ -123,7 +123,7 @@ final class PartnerOAuth {
 
     // ---- apps ------------------------------------------------------------------------------------------------------
 
-    PartnerApp register(String clientId, String clientSecret, String redirectUri, Set<String> scopes) {
+    synchronized PartnerApp register(String clientId, String clientSecret, String redirectUri, Set<String> scopes) {
         PartnerApp app = new PartnerApp(clientId, clientSecret, checkRedirectUri(redirectUri), checkScopes(scopes));
         if (apps.putIfAbsent(clientId, app) != null) {
             throw new IllegalStateException("partner client id " + clientId + " is taken");
@@ -135,12 +135,12 @@ final class PartnerOAuth {
         return register("partner-" + hex(8), hex(24), redirectUri, scopes);
     }
 
-    List<PartnerApp> apps() {
+    synchronized List<PartnerApp> apps() {
         return List.copyOf(apps.values());
     }
 
     /** The app whose id and secret match the Basic header, or null. */
-    PartnerApp authenticate(String authorization) {
+    synchronized PartnerApp authenticate(String authorization) {
         String[] idSecret = TokenIssuer.basic(authorization);
         PartnerApp app = idSecret == null ? null : apps.get(idSecret[0]);
         if (app == null || !java.security.MessageDigest.isEqual(app.clientSecret().getBytes(
@@ -150,7 +150,7 @@ final class PartnerOAuth {
         return app;
     }
 
-    boolean isPartnerApp(String clientId) {
+    synchronized boolean isPartnerApp(String clientId) {
         return clientId != null && apps.containsKey(clientId);
     }
 
@@ -163,7 +163,7 @@ final class PartnerOAuth {
     // ---- authorize -------------------------------------------------------------------------------------------------
 
     /** The app named by client_id whose registered redirect URI is exactly redirect_uri; else {@link NoRedirect}. */
-    PartnerApp checkClient(String clientId, String redirectUri) {
+    synchronized PartnerApp checkClient(String clientId, String redirectUri) {
         if (clientId == null || clientId.isBlank()) {
             throw new NoRedirect("client_id is missing.");
         }

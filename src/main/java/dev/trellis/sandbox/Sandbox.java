@@ -3,6 +3,8 @@ package dev.trellis.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,16 +179,17 @@ public final class Sandbox implements AutoCloseable {
      * @throws IllegalArgumentException when the request or the user is refused (the error page's message)
      */
     public String approvePartner(String authorizeUrl, int org, long userId) {
-        java.net.URI u = java.net.URI.create(authorizeUrl);
+        URI u = URI.create(authorizeUrl);
         Map<String, String> form = new LinkedHashMap<>(SandboxRequest.parseQuery(u.getRawQuery()));
         form.put("decision", "approve");
         form.put("org", Integer.toString(org));
         form.put("user_id", Long.toString(userId));
         Reply r = authorize.decide(PartnerOAuth.Api.ofPath(u.getPath()), form);
         String location = r.headers().get("Location");
-        if (r.status() != 302 || location.contains("error=")) {
+        if (r.status() != 302
+                || SandboxRequest.parseQuery(URI.create(location).getRawQuery()).containsKey("error")) {
             throw new IllegalArgumentException("refused: " + (location != null ? location
-                    : new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("<[^>]+>", " ")
+                    : new String(r.body(), StandardCharsets.UTF_8).replaceAll("<[^>]+>", " ")
                             .replaceAll("\\s+", " ").trim()));
         }
         return location;

@@ -467,6 +467,11 @@ class PartnerOAuthTest {
         String first;
         try (Sandbox one = Sandbox.start(s)) {
             first = one.partnerApps().get(0).clientId();
+            List<String> made = new java.util.ArrayList<>(List.of(first));
+            for (int i = 0; i < 8; i++) {
+                made.add(one.createPartnerApp(REDIRECT, Set.of("jobs.view")).clientId());
+            }
+            assertEquals(made, one.partnerApps().stream().map(PartnerApp::clientId).toList(), "in registration order");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             SandboxCommand.print(one, new PrintStream(out, true, StandardCharsets.UTF_8));
             String text = out.toString(StandardCharsets.UTF_8);
