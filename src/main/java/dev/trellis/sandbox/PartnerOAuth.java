@@ -23,14 +23,12 @@ final class PartnerOAuth {
 
     /** Which API a grant's tokens open: Harvest (/authorize, /token) or Candidate Ingestion (/oauth/...). */
     enum Api {
-        HARVEST("/authorize", "/token"), INGESTION("/oauth/authorize", "/oauth/token");
+        HARVEST("/authorize"), INGESTION("/oauth/authorize");
 
         final String authorizePath;
-        final String tokenPath;
 
-        Api(String authorizePath, String tokenPath) {
+        Api(String authorizePath) {
             this.authorizePath = authorizePath;
-            this.tokenPath = tokenPath;
         }
 
         static Api ofPath(String path) {
