@@ -72,6 +72,15 @@ final class ControlHandler implements Handler {
                 return records(req, p);
             case "POST credentials":
                 return credentials(req);
+            case "POST partner-apps":
+                return createPartnerApp(req);
+            case "GET partner-apps": {
+                ArrayNode a = Json.array();
+                sandbox.partnerApps().forEach(app -> a.add(partnerAppJson(app)));
+                return Reply.json(200, a);
+            }
+            case "GET partner-grants", "DELETE partner-grants":
+                return partnerGrants(req, p);
             case "GET webhooks":
                 return Reply.json(200, webhooks(sandbox.webhooks(org(req))));
             case "POST webhooks": {
@@ -152,6 +161,9 @@ final class ControlHandler implements Handler {
         ObjectNode o = Json.object();
         o.put("base_url", c.baseUrl());
         o.put("token_url", c.tokenUrl());
+        o.put("authorize_url", c.authorizeUrl());
+        o.put("ingestion_authorize_url", c.ingestionAuthorizeUrl());
+        o.put("ingestion_token_url", c.ingestionTokenUrl());
         o.put("harvest_base_url", c.harvestBaseUrl());
         o.put("ingestion_base_url", c.ingestionBaseUrl());
         o.put("job_board_base_url", c.jobBoardBaseUrl());
@@ -256,6 +268,89 @@ final class ControlHandler implements Handler {
         ArrayNode a = o.putArray("scopes");
         c.scopes().stream().sorted().forEach(a::add);
         return Reply.json(201, o);
+    }
+
+    /** {@code POST /_sandbox/partner-apps {"redirect_uri", "scopes"}}: scopes default to every partner scope. */
+    private Reply createPartnerApp(SandboxRequest req) {
+        JsonNode body = req.json();
+        String redirectUri = text(body, "redirect_uri");
+        Set<String> scopes = new TreeSet<>();
+        if (body.has("scopes")) {
+            if (!body.get("scopes").isArray()) {
+                throw ApiException.of(422, Json.errors("scopes must be an array of scope names"));
+            }
+            body.get("scopes").forEach(s -> scopes.add(s.asText()));
+        } else {
+            scopes.addAll(Scopes.partnerAll());
+        }
+        try {
+            return Reply.json(201, partnerAppJson(sandbox.createPartnerApp(redirectUri, scopes)));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.of(422, Json.errors(e.getMessage()));
+        }
+    }
+
+    private ObjectNode partnerAppJson(PartnerApp app) {
+        SandboxCredentials c = sandbox.credentials();
+        ObjectNode o = Json.object().put("client_id", app.clientId()).put("client_secret", app.clientSecret())
+                .put("redirect_uri", app.redirectUri());
+        ArrayNode a = o.putArray("scopes");
+        app.scopes().stream().sorted().forEach(a::add);
+        o.put("authorize_url", c.authorizeUrl()).put("token_url", c.tokenUrl())
+                .put("ingestion_authorize_url", c.ingestionAuthorizeUrl())
+                .put("ingestion_token_url", c.ingestionTokenUrl());
+        return o;
+    }
+
+    /**
+     * {@code GET /_sandbox/partner-grants[?client_id=&org=]}: totals and every grant; {@code GET .../{id or refresh
+     * token}}: one; {@code DELETE .../{id or refresh token}}: revoke one; {@code DELETE ...?client_id=&org=}: revoke
+     * an app's grants in an organisation.
+     */
+    private Reply partnerGrants(SandboxRequest req, String[] p) {
+        if (p.length == 3) {
+            PartnerGrant g = sandbox.partnerGrant(p[2]);
+            if (g == null) {
+                throw ApiException.of(404, Json.errors("No partner grant " + p[2]));
+            }
+            if (req.method.equals("DELETE")) {
+                sandbox.revokePartnerGrant(p[2]);
+                g = sandbox.partnerGrant(p[2]);
+            }
+            return Reply.json(200, grantJson(g));
+        }
+        if (p.length > 3) {
+            throw ApiException.of(404, Json.errors("Use /_sandbox/partner-grants or /_sandbox/partner-grants/{id}"));
+        }
+        String clientId = req.query.get("client_id");
+        if (req.method.equals("DELETE")) {
+            if (clientId == null || !req.query.containsKey("org")) {
+                throw ApiException.of(422, Json.errors("client_id and org are required to revoke an app's grants "
+                        + "(or DELETE /_sandbox/partner-grants/{grant id or refresh token})"));
+            }
+            return Reply.json(200, Json.object().put("revoked", sandbox.revokePartnerGrants(clientId, org(req))));
+        }
+        List<PartnerGrant> grants = sandbox.partnerGrants().stream()
+                .filter(g -> clientId == null || g.clientId().equals(clientId))
+                .filter(g -> !req.query.containsKey("org") || g.org() == org(req)).toList();
+        ObjectNode o = Json.object();
+        o.put("invalid_grant", sandbox.partnerInvalidGrants());
+        o.put("refreshes", grants.stream().mapToLong(PartnerGrant::refreshes).sum());
+        o.put("lost_answers", grants.stream().mapToLong(PartnerGrant::lostAnswers).sum());
+        ArrayNode a = o.putArray("grants");
+        grants.forEach(g -> a.add(grantJson(g)));
+        return Reply.json(200, o);
+    }
+
+    private static ObjectNode grantJson(PartnerGrant g) {
+        ObjectNode o = Json.object().put("grant_id", g.grantId()).put("client_id", g.clientId()).put("api", g.api())
+                .put("org", g.org()).put("user_id", g.userId()).put("status", g.status());
+        ArrayNode a = o.putArray("scopes");
+        g.scopes().stream().sorted().forEach(a::add);
+        o.put("created_at", g.createdAt().toString()).put("refresh_expires_at", g.refreshExpiresAt().toString())
+                .put("refresh_requests", g.refreshRequests()).put("refreshes", g.refreshes())
+                .put("invalid_grant", g.invalidGrants()).put("lost_answers", g.lostAnswers());
+        return o;
     }
 
     private static ObjectNode webhooks(WebhookEmitter w) {

@@ -21,6 +21,7 @@ public final class Faults {
     private final AtomicInteger drops = new AtomicInteger();
     private volatile long dropHangMillis;
     private volatile long tokenMaxAgeMillis;
+    private final AtomicInteger lostRefreshAnswers = new AtomicInteger();
     private final Random random;
 
     Faults(long seed) {
@@ -78,6 +79,16 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next {@code refreshes} successful partner refreshes ({@code grant_type=refresh_token}) rotate the refresh
+     * token (the old one is dead) and issue the new tokens, then close the connection without an answer: the refresh
+     * answer lost in transit.
+     */
+    public Faults loseRefreshAnswers(int refreshes) {
+        lostRefreshAnswers.set(Math.max(0, refreshes));
+        return this;
+    }
+
     /** Switches every fault off. */
     public Faults clear() {
         storm.set(0);
@@ -88,6 +99,7 @@ public final class Faults {
         drops.set(0);
         dropHangMillis = 0;
         tokenMaxAgeMillis = 0;
+        lostRefreshAnswers.set(0);
         return this;
     }
 
@@ -103,6 +115,7 @@ public final class Faults {
         o.put("drop_responses_after_write", drops.get());
         o.put("drop_hang_ms", dropHangMillis);
         o.put("token_max_age_ms", tokenMaxAgeMillis);
+        o.put("lose_refresh_answers", lostRefreshAnswers.get());
         return o;
     }
 
@@ -136,6 +149,9 @@ public final class Faults {
         }
         if (body.has("token_max_age_ms")) {
             tokenMaxAge(Duration.ofMillis(body.get("token_max_age_ms").asLong()));
+        }
+        if (body.has("lose_refresh_answers")) {
+            loseRefreshAnswers(body.get("lose_refresh_answers").asInt());
         }
     }
 
@@ -171,6 +187,10 @@ public final class Faults {
     /** The hang before dropping, or -1 when this write is answered normally. */
     long takeDrop() {
         return takeOne(drops) ? dropHangMillis : -1;
+    }
+
+    boolean takeLostRefreshAnswer() {
+        return takeOne(lostRefreshAnswers);
     }
 
     long tokenMaxAgeMillis() {

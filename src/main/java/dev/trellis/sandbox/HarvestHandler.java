@@ -39,7 +39,8 @@ final class HarvestHandler implements Handler {
         }
         RateWindow.Outcome rate = null;
         if (window.enabled()) {
-            rate = window.take(token.client().clientId());
+            // per credential and organisation: a partner app's customers each have their own window
+            rate = window.take(token.client().clientId() + "@" + token.org());
             if (!rate.allowed()) {
                 return rate.addHeaders(Reply.json(429, Json.errors("Rate limit exceeded; retry after "
                         + rate.retryAfterSeconds() + " seconds")));

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,16 +64,64 @@ final class IngestionHandler implements Handler {
         if (gen.isDeactivated(userIndex)) {
             throw error(403, "User " + onBehalfOf + " is deactivated", "On-Behalf-Of");
         }
+        return route(req, userIndex, null);
+    }
+
+    /**
+     * A request with a partner OAuth token (docs/greenhouse.md#ingestion-auth): it acts as the user who authorized,
+     * On-Behalf-Of is not needed (and ignored), and each endpoint needs its scope.
+     */
+    Reply handleBearer(SandboxRequest req, TokenIssuer.Token token) {
+        long userIndex = org.table(Resource.USERS).indexOf(token.subUserId());
+        if (userIndex < 1 || gen.isDeactivated(userIndex)) {
+            throw error(403, "The authorizing user is not an active user", null);
+        }
+        return route(req, userIndex, token.client().scopes());
+    }
+
+    /** Candidate Ingestion: Bearer tokens from /oauth/token go to their organisation, Basic keys to theirs. */
+    static Reply dispatch(SandboxRequest req, Orgs orgs, TokenIssuer ingestionTokens) {
+        String auth = req.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            TokenIssuer.Token t = ingestionTokens.check(auth);
+            if (t == null) {
+                throw error(401, "Invalid, expired or revoked access token", null);
+            }
+            return orgs.get(t.org()).ingestion.handleBearer(req, t);
+        }
+        return orgs.byPartnerKey(req).ingestion.handle(req);
+    }
+
+    /** {@code scopes}: the OAuth token's, or null for Basic auth (scopes do not apply to it). */
+    private Reply route(SandboxRequest req, long userIndex, Set<String> scopes) {
         String route = req.method + " " + req.path.substring("/v1/partner/".length());
         return switch (route) {
             case "GET current_user" -> currentUser(userIndex);
-            case "GET jobs" -> jobs(userIndex);
-            case "GET candidates" -> candidates(req, userIndex);
-            case "POST candidates" -> createCandidates(req, userIndex);
-            case "GET prospect_pools" -> Reply.json(200, prospectPools());
+            case "GET jobs" -> {
+                requireScope(scopes, Scopes.INGESTION_JOBS_VIEW);
+                yield jobs(userIndex);
+            }
+            case "GET candidates" -> {
+                requireScope(scopes, Scopes.INGESTION_CANDIDATES_VIEW);
+                yield candidates(req, userIndex);
+            }
+            case "POST candidates" -> {
+                requireScope(scopes, Scopes.INGESTION_CANDIDATES_CREATE);
+                yield createCandidates(req, userIndex);
+            }
+            case "GET prospect_pools" -> {
+                requireScope(scopes, Scopes.INGESTION_PROSPECT_POOLS_VIEW);
+                yield Reply.json(200, prospectPools());
+            }
             case "POST tracking_link" -> trackingLink(req, userIndex);
             default -> throw error(404, "Not found: " + req.method + " " + req.path, null);
         };
+    }
+
+    private static void requireScope(Set<String> scopes, String scope) {
+        if (scopes != null && !scopes.contains(scope)) {
+            throw error(403, "Missing required scope: " + scope, null);
+        }
     }
 
     private Reply currentUser(long userIndex) {

@@ -7,6 +7,8 @@ import java.util.Map;
 
 /** An answer to send: status, headers and body bytes. */
 record Reply(int status, Map<String, String> headers, byte[] body) {
+    /** No answer at all: the server closes the connection without one (a lost answer). */
+    static final Reply LOST = new Reply(0, Map.of(), new byte[0]);
 
     static Reply json(int status, JsonNode body) {
         Map<String, String> h = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package dev.trellis.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,9 @@ public final class Sandbox implements AutoCloseable {
     private final Faults faults;
     private final WebhookSender webhookSender;
     private final TokenIssuer tokens;
+    private final TokenIssuer ingestionTokens;
+    private final PartnerOAuth partner;
+    private final AuthorizeHandler authorize;
     private final Orgs orgs;
     private final SandboxServer server;
     private final List<SandboxCredentials> credentials = new ArrayList<>();
@@ -57,14 +62,26 @@ public final class Sandbox implements AutoCloseable {
             list.add(new SandboxOrg(i, settings, clock, tokens, webhookSender));
         }
         this.orgs = new Orgs(list);
+        this.ingestionTokens = new TokenIssuer(clock, settings.partnerTokenTtl().toMillis(), faults);
+        this.partner = new PartnerOAuth(clock, faults, orgs, tokens, ingestionTokens,
+                settings.partnerTokenTtl().toMillis());
+        List<String> redirectUris = settings.partnerRedirectUris();
+        for (int i = 0; i < redirectUris.size(); i++) {
+            // from the seed: a restarted sandbox keeps the app a hub was configured with
+            partner.register("partner-" + String.format("%016x", Gen.hash(seed, 9101, i)).substring(0, 10),
+                    Long.toHexString(Gen.hash(seed, 9102, i)) + Long.toHexString(Gen.hash(seed, 9103, i)),
+                    redirectUris.get(i), Scopes.partnerAll());
+        }
+        this.authorize = new AuthorizeHandler(partner, orgs);
 
         RateWindow harvestWindow = new RateWindow(settings.rateLimit(), 30_000, clock);
         RateWindow tokenWindow = new RateWindow(settings.tokenRateLimit(), 60_000, clock);
         Map<SandboxServer.Area, Handler> handlers = new EnumMap<>(SandboxServer.Area.class);
-        handlers.put(SandboxServer.Area.TOKEN, new TokenHandler(tokens, tokenWindow, orgs,
+        handlers.put(SandboxServer.Area.TOKEN, new TokenHandler(tokens, partner, tokenWindow, orgs,
                 settings.tokenTtl().toSeconds()));
+        handlers.put(SandboxServer.Area.AUTHORIZE, authorize);
         handlers.put(SandboxServer.Area.HARVEST, new HarvestHandler(tokens, harvestWindow, orgs));
-        handlers.put(SandboxServer.Area.PARTNER, req -> orgs.byPartnerKey(req).ingestion.handle(req));
+        handlers.put(SandboxServer.Area.PARTNER, req -> IngestionHandler.dispatch(req, orgs, ingestionTokens));
         handlers.put(SandboxServer.Area.BOARD, req -> orgs.byBoardPath(req.path).board.handle(req));
         handlers.put(SandboxServer.Area.CONTROL, new ControlHandler(this));
         this.server = new SandboxServer(settings.host(), settings.port(), settings.threads(), clock, faults,
@@ -139,6 +156,73 @@ public final class Sandbox implements AutoCloseable {
         return tokens.revoke(clientId);
     }
 
+    /**
+     * Registers a partner app, as Greenhouse Partner Support does: random client id and secret, exactly one redirect
+     * URI, fixed scopes (Harvest {@code harvest:*} and/or Candidate Ingestion ones, {@link Scopes#partnerAll()}).
+     *
+     * @throws IllegalArgumentException for a redirect URI that is not an absolute http(s) URL, or an unknown scope
+     */
+    public PartnerApp createPartnerApp(String redirectUri, Set<String> scopes) {
+        return partner.registerRandom(redirectUri, scopes);
+    }
+
+    /** Every partner app: those of {@link SandboxSettings#partnerRedirectUris()} first, then those created. */
+    public List<PartnerApp> partnerApps() {
+        return partner.apps();
+    }
+
+    /**
+     * Approves an authorization request without a browser, as the consent form's Approve does: {@code authorizeUrl}
+     * is the full URL a hub redirects to ({@code .../authorize?client_id=...}, or {@code .../oauth/authorize} for
+     * Candidate Ingestion). Returns the redirect URI with {@code code} and {@code state}.
+     *
+     * @throws IllegalArgumentException when the request or the user is refused (the error page's message)
+     */
+    public String approvePartner(String authorizeUrl, int org, long userId) {
+        URI u = URI.create(authorizeUrl);
+        Map<String, String> form = new LinkedHashMap<>(SandboxRequest.parseQuery(u.getRawQuery()));
+        form.put("decision", "approve");
+        form.put("org", Integer.toString(org));
+        form.put("user_id", Long.toString(userId));
+        Reply r = authorize.decide(PartnerOAuth.Api.ofPath(u.getPath()), form);
+        String location = r.headers().get("Location");
+        if (r.status() != 302
+                || SandboxRequest.parseQuery(URI.create(location).getRawQuery()).containsKey("error")) {
+            throw new IllegalArgumentException("refused: " + (location != null ? location
+                    : new String(r.body(), StandardCharsets.UTF_8).replaceAll("<[^>]+>", " ")
+                            .replaceAll("\\s+", " ").trim()));
+        }
+        return location;
+    }
+
+    /** Every partner authorization since start, oldest first, with its counters. */
+    public List<PartnerGrant> partnerGrants() {
+        return partner.grants(null, null);
+    }
+
+    /** One partner authorization, by grant id or by any refresh token it issued; null when none. */
+    public PartnerGrant partnerGrant(String grantIdOrRefreshToken) {
+        return partner.grant(grantIdOrRefreshToken);
+    }
+
+    /**
+     * Revokes a partner authorization (by grant id or any refresh token it issued), as a customer removing the app
+     * does: its refresh token answers invalid_grant, its access tokens 401. False when there is none.
+     */
+    public boolean revokePartnerGrant(String grantIdOrRefreshToken) {
+        return partner.revoke(grantIdOrRefreshToken);
+    }
+
+    /** Revokes every live authorization of a partner app in organisation {@code org}; returns how many. */
+    public int revokePartnerGrants(String clientId, int org) {
+        return partner.revokeAll(clientId, orgs.get(org).index);
+    }
+
+    /** invalid_grant answers of the partner token endpoints since start (codes and refresh tokens, every grant). */
+    public long partnerInvalidGrants() {
+        return partner.invalidGrants();
+    }
+
     /** The fault switches (one set for every organisation); changes apply to the next request. */
     public Faults faults() {
         return faults;
@@ -166,7 +250,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Invalidates every token minted so far, of every organisation; returns how many there were. */
     public int expireTokens() {
-        return tokens.expireAll();
+        return tokens.expireAll() + ingestionTokens.expireAll();
     }
 
     /** Makes {@code n} churn changes in organisation 0 now (what {@code --churn} does over time). */

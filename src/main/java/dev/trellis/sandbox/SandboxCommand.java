@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code trellis sandbox}: runs the Greenhouse emulator until killed. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
@@ -57,6 +60,14 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--token-ttl", description = "Access token lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long tokenTtl = 3600;
 
+    @Option(names = "--partner-token-ttl", description = "Partner access token lifetime in seconds (authorization "
+            + "code and refresh). Default: ${DEFAULT-VALUE}.")
+    long partnerTokenTtl = 3600;
+
+    @Option(names = "--partner-redirect-uri", description = "Registers a partner app with every scope and this "
+            + "redirect URI (repeatable); its client id and secret are printed and derive from the seed.")
+    List<String> partnerRedirectUris = new ArrayList<>();
+
     @Option(names = "--cursor-ttl", description = "Paging cursor lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long cursorTtl = 900;
 
@@ -75,27 +86,24 @@ public final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "HTTP worker threads. Default: ${DEFAULT-VALUE}.")
     int threads = 8;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed).orgs(orgs)
-                .candidates(candidates).rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
+        SandboxSettings.Builder b = SandboxSettings.builder().port(port).host(host).seed(seed)
+                .rateLimit(rateLimit).tokenRateLimit(tokenRateLimit).tokenTtl(Duration.ofSeconds(tokenTtl))
                 .cursorTtl(Duration.ofSeconds(cursorTtl)).churnPerMinute(churn).threads(threads);
-        if (users != null) {
-            b.size(Resource.USERS, users);
-        }
-        if (jobs != null) {
-            b.size(Resource.JOBS, jobs);
-        }
-        if (applications != null) {
-            b.size(Resource.APPLICATIONS, applications);
-        }
-        if (interviews != null) {
-            b.size(Resource.INTERVIEWS, interviews);
-        }
-        if (notes != null) {
-            b.size(Resource.NOTES, notes);
-        }
+        option("--orgs", () -> b.orgs(orgs));
+        option("--candidates", () -> b.candidates(candidates));
+        size("--users", Resource.USERS, users, b);
+        size("--jobs", Resource.JOBS, jobs, b);
+        size("--applications", Resource.APPLICATIONS, applications, b);
+        size("--interviews", Resource.INTERVIEWS, interviews, b);
+        size("--notes", Resource.NOTES, notes, b);
         webhookUrls.forEach(b::webhookUrl);
+        option("--partner-token-ttl", () -> b.partnerTokenTtl(Duration.ofSeconds(partnerTokenTtl)));
+        partnerRedirectUris.forEach(uri -> option("--partner-redirect-uri", () -> b.partnerRedirectUri(uri)));
         if (webhookRetrySeconds != null) {
             b.webhookRetryDelays(webhookRetrySeconds.stream().map(Duration::ofSeconds).toList());
         }
@@ -108,6 +116,22 @@ public final class SandboxCommand implements Callable<Integer> {
         print(sandbox, System.out);
         stopped.await();
         return 0;
+    }
+
+    /** A value the settings refuse is a usage error naming the option (exit 2), not a stack trace. */
+    private void option(String name, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + name + "': "
+                    + e.getMessage());
+        }
+    }
+
+    private void size(String name, Resource r, Long value, SandboxSettings.Builder b) {
+        if (value != null) {
+            option(name, () -> b.size(r, value));
+        }
     }
 
     static void print(Sandbox sandbox, PrintStream out) {
@@ -133,6 +157,12 @@ public final class SandboxCommand implements Callable<Integer> {
         out.println("  webhook secret        " + c.webhookSecret());
         out.println("  rate limit            " + (sandbox.settings().rateLimit() == 0 ? "off"
                 : sandbox.settings().rateLimit() + " requests / 30 s per credential"));
+        for (PartnerApp app : sandbox.partnerApps()) {
+            out.println("  partner app           " + app.clientId() + "   secret " + app.clientSecret());
+            out.println("    redirect URI        " + app.redirectUri() + "   (all scopes)");
+            out.println("    authorize / token   " + c.authorizeUrl() + "   " + c.tokenUrl());
+            out.println("    Ingestion OAuth     " + c.ingestionAuthorizeUrl() + "   " + c.ingestionTokenUrl());
+        }
         if (orgs > 1) {
             out.println("  organisations         " + orgs + "   (0.." + (orgs - 1) + "; every one's credentials: "
                     + c.baseUrl() + "/_sandbox/orgs)");

@@ -33,6 +33,21 @@ public record SandboxCredentials(String baseUrl, String clientId, String clientS
         return baseUrl + "/token";
     }
 
+    /** Partner authorize URL (Harvest): {@code <baseUrl>/authorize}; codes are exchanged at {@link #tokenUrl()}. */
+    public String authorizeUrl() {
+        return baseUrl + "/authorize";
+    }
+
+    /** Candidate Ingestion partner authorize URL: {@code <baseUrl>/oauth/authorize}. */
+    public String ingestionAuthorizeUrl() {
+        return baseUrl + "/oauth/authorize";
+    }
+
+    /** Candidate Ingestion partner token URL: {@code <baseUrl>/oauth/token}. */
+    public String ingestionTokenUrl() {
+        return baseUrl + "/oauth/token";
+    }
+
     /** Candidate Ingestion base: {@code <baseUrl>/v1/partner}. */
     public String ingestionBaseUrl() {
         return baseUrl + "/v1/partner";

@@ -20,7 +20,7 @@ final class SandboxServer {
     private static final Pattern NUMBER = Pattern.compile("/\\d+(?=/|$)");
     private static final Pattern BOARD = Pattern.compile("^/v1/boards/[^/]+");
 
-    enum Area { TOKEN, HARVEST, PARTNER, BOARD, CONTROL, UNKNOWN }
+    enum Area { TOKEN, AUTHORIZE, HARVEST, PARTNER, BOARD, CONTROL, UNKNOWN }
 
     private final Http11Server server;
     private final Faults faults;
@@ -49,8 +49,11 @@ final class SandboxServer {
     }
 
     static Area area(String path) {
-        if (path.equals("/token")) {
+        if (path.equals("/token") || path.equals("/oauth/token")) {
             return Area.TOKEN;
+        }
+        if (path.equals("/authorize") || path.equals("/oauth/authorize")) {
+            return Area.AUTHORIZE;
         }
         if (path.startsWith("/v3/")) {
             return Area.HARVEST;
@@ -101,6 +104,11 @@ final class SandboxServer {
             if (reply == null) {
                 reply = dispatch(area, req);
             }
+            if (reply == Reply.LOST) {
+                count(req, "lost");
+                // no answer sent: the connection closes without one
+                return;
+            }
             boolean success = reply.status() >= 200 && reply.status() < 300;
             boolean write = !req.method.equals("GET") && !req.method.equals("HEAD");
             if (success && write && (area == Area.HARVEST || area == Area.PARTNER || area == Area.BOARD)) {
@@ -114,8 +122,8 @@ final class SandboxServer {
                     return;
                 }
             }
-            boolean truncate = success && area != Area.CONTROL && area != Area.TOKEN && reply.body().length > 1
-                    && faults.takeTruncation();
+            boolean api = area == Area.HARVEST || area == Area.PARTNER || area == Area.BOARD;
+            boolean truncate = success && api && reply.body().length > 1 && faults.takeTruncation();
             count(req, reply.status() + (truncate ? " truncated" : ""));
             send(ex, reply, truncate);
         } catch (IOException | RuntimeException e) {

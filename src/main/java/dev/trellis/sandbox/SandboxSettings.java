@@ -25,6 +25,8 @@ public final class SandboxSettings {
     private final int rateLimit;
     private final int tokenRateLimit;
     private final Duration tokenTtl;
+    private final Duration partnerTokenTtl;
+    private final List<String> partnerRedirectUris;
     private final Duration cursorTtl;
     private final int churnPerMinute;
     private final List<String> webhookUrls;
@@ -42,6 +44,8 @@ public final class SandboxSettings {
         rateLimit = b.rateLimit;
         tokenRateLimit = b.tokenRateLimit;
         tokenTtl = b.tokenTtl;
+        partnerTokenTtl = b.partnerTokenTtl;
+        partnerRedirectUris = List.copyOf(b.partnerRedirectUris);
         cursorTtl = b.cursorTtl;
         churnPerMinute = b.churnPerMinute;
         webhookUrls = List.copyOf(b.webhookUrls);
@@ -96,6 +100,16 @@ public final class SandboxSettings {
         return tokenTtl;
     }
 
+    /** Lifetime of partner access tokens (authorization code and refresh); Greenhouse's is one hour. */
+    public Duration partnerTokenTtl() {
+        return partnerTokenTtl;
+    }
+
+    /** A partner app with every scope is registered at start for each of these redirect URIs (ids from the seed). */
+    public List<String> partnerRedirectUris() {
+        return partnerRedirectUris;
+    }
+
     public Duration cursorTtl() {
         return cursorTtl;
     }
@@ -137,6 +151,8 @@ public final class SandboxSettings {
         private int rateLimit = 75;
         private int tokenRateLimit = 30;
         private Duration tokenTtl = Duration.ofHours(1);
+        private Duration partnerTokenTtl = Duration.ofHours(1);
+        private final List<String> partnerRedirectUris = new ArrayList<>();
         private Duration cursorTtl = Duration.ofMinutes(15);
         private int churnPerMinute = 0;
         private final List<String> webhookUrls = new ArrayList<>();
@@ -202,6 +218,21 @@ public final class SandboxSettings {
 
         public Builder tokenTtl(Duration ttl) {
             this.tokenTtl = ttl;
+            return this;
+        }
+
+        /** Partner access token lifetime (default one hour); e.g. one minute to make a hub refresh often. */
+        public Builder partnerTokenTtl(Duration ttl) {
+            if (ttl.toSeconds() < 1) {
+                throw new IllegalArgumentException("partner token ttl must be at least one second");
+            }
+            this.partnerTokenTtl = ttl;
+            return this;
+        }
+
+        /** Registers a partner app with every scope and this redirect URI at start (repeatable). */
+        public Builder partnerRedirectUri(String uri) {
+            partnerRedirectUris.add(PartnerOAuth.checkRedirectUri(uri));
             return this;
         }
 

@@ -5,17 +5,21 @@ import java.util.Map;
 
 /**
  * {@code POST /token}: OAuth 2.0 client credentials with HTTP Basic client auth and an optional {@code sub}
- * (docs/greenhouse.md#oauth-token). Answers both {@code expires_in} and {@code expires_at}: sources conflict on which
- * one a client reads. Has its own 60-second window per client id.
+ * (docs/greenhouse.md#oauth-token), and the partner grants {@code authorization_code} and {@code refresh_token}
+ * (docs/greenhouse.md#partner-oauth, {@link PartnerOAuth}); {@code POST /oauth/token} serves the partner grants of
+ * Candidate Ingestion. Answers both {@code expires_in} and {@code expires_at}: sources conflict on which one a client
+ * reads. Client-credentials requests have their own 60-second window per client id; partner requests do not.
  */
 final class TokenHandler implements Handler {
     private final TokenIssuer issuer;
+    private final PartnerOAuth partner;
     private final RateWindow window;
     private final Orgs orgs;
     private final long ttlSeconds;
 
-    TokenHandler(TokenIssuer issuer, RateWindow window, Orgs orgs, long ttlSeconds) {
+    TokenHandler(TokenIssuer issuer, PartnerOAuth partner, RateWindow window, Orgs orgs, long ttlSeconds) {
         this.issuer = issuer;
+        this.partner = partner;
         this.window = window;
         this.orgs = orgs;
         this.ttlSeconds = ttlSeconds;
@@ -27,6 +31,13 @@ final class TokenHandler implements Handler {
             return oauthError(405, "invalid_request", "Use POST").header("Allow", "POST");
         }
         String[] presented = TokenIssuer.basic(req.header("Authorization"));
+        Map<String, String> form = SandboxRequest.parseQuery(req.bodyText());
+        PartnerOAuth.Api api = PartnerOAuth.Api.ofPath(req.path);
+        if (api == PartnerOAuth.Api.INGESTION || partner.isPartnerApp(presented == null ? null : presented[0])
+                || "authorization_code".equals(form.get("grant_type"))
+                || "refresh_token".equals(form.get("grant_type"))) {
+            return partnerAnswer(req, api, form);
+        }
         RateWindow.Outcome rate = null;
         if (window.enabled()) {
             rate = window.take(presented == null ? "(anonymous)" : presented[0]);
@@ -34,17 +45,33 @@ final class TokenHandler implements Handler {
                 return rate.addHeaders(oauthError(429, "rate_limited", "Too many token requests"));
             }
         }
-        Reply reply = answer(req);
+        Reply reply = answer(req, form);
         return rate == null ? reply : rate.addHeaders(reply);
     }
 
-    private Reply answer(SandboxRequest req) {
+    private Reply partnerAnswer(SandboxRequest req, PartnerOAuth.Api api, Map<String, String> form) {
+        PartnerApp app = partner.authenticate(req.header("Authorization"));
+        if (app == null) {
+            return invalidClient();
+        }
+        String grant = form.get("grant_type");
+        if ("authorization_code".equals(grant)) {
+            return partner.exchange(app, api, form);
+        }
+        if ("refresh_token".equals(grant)) {
+            return partner.refresh(app, api, form);
+        }
+        if ("client_credentials".equals(grant)) {
+            return oauthError(400, "unauthorized_client", "client credentials are not available to partner apps");
+        }
+        return oauthError(400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
+    }
+
+    private Reply answer(SandboxRequest req, Map<String, String> form) {
         TokenIssuer.Client client = issuer.authenticate(req.header("Authorization"));
         if (client == null) {
-            return oauthError(401, "invalid_client", "Client authentication failed")
-                    .header("WWW-Authenticate", "Basic realm=\"greenhouse\"");
+            return invalidClient();
         }
-        Map<String, String> form = SandboxRequest.parseQuery(req.bodyText());
         String grant = form.get("grant_type");
         if (!"client_credentials".equals(grant)) {
             return oauthError(400, "unsupported_grant_type", "grant_type must be client_credentials");
@@ -73,7 +100,12 @@ final class TokenHandler implements Handler {
         return Reply.json(200, body).header("Cache-Control", "no-store");
     }
 
+    private static Reply invalidClient() {
+        return oauthError(401, "invalid_client", "Client authentication failed")
+                .header("WWW-Authenticate", "Basic realm=\"greenhouse\"");
+    }
+
     private static Reply oauthError(int status, String error, String description) {
-        return Reply.json(status, Json.object().put("error", error).put("error_description", description));
+        return PartnerOAuth.oauthError(status, error, description);
     }
 }

@@ -89,10 +89,20 @@ final class TokenIssuer {
     }
 
     Token issue(Client client, Long sub) {
+        return issue(client.credentials(), client.org(), sub, ttlMillis);
+    }
+
+    /** A token for a partner grant: the app's id with the grant's scopes, its organisation and user, its lifetime. */
+    Token issue(ClientCredentials as, int org, Long sub, long lifetimeMillis) {
         long now = clock.millis();
-        Token t = new Token(hex(32), client.credentials(), client.org(), sub, now, now + ttlMillis);
+        Token t = new Token(hex(32), as, org, sub, now, now + lifetimeMillis);
         tokens.put(t.value(), t);
         return t;
+    }
+
+    /** These tokens stop working at once (a revoked partner grant). */
+    void forget(java.util.Collection<String> values) {
+        values.forEach(tokens::remove);
     }
 
     /** The live token of a Bearer header, or null when unknown, expired, or aged out by the early-expiry fault. */

@@ -27,6 +27,28 @@ class SandboxCommandTest {
     }
 
     @Test
+    void aBadPartnerRedirectUriOrOrgCountIsAUsageErrorNamingTheOptionNotAStackTrace() {
+        for (List<String> args : List.of(List.of("--partner-redirect-uri", "callback"), List.of("--orgs", "0"),
+                List.of("--partner-token-ttl", "0"))) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new Trellis()).setErr(new PrintWriter(err));
+            List<String> all = new java.util.ArrayList<>(List.of("sandbox", "--port", "0"));
+            all.addAll(args);
+            assertEquals(2, cli.execute(all.toArray(String[]::new)), args.toString());
+            assertTrue(err.toString().contains(args.get(0)), err.toString());
+            assertTrue(!err.toString().contains("Exception"), err.toString());
+        }
+    }
+
+    @Test
+    void sandboxHelpListsThePartnerOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Trellis()).setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("sandbox", "--help"));
+        assertTrue(out.toString().contains("--partner-redirect-uri") && out.toString().contains("--partner-token-ttl"));
+    }
+
+    @Test
     void readyMessageNamesEverythingAClientNeeds() throws Exception {
         try (Sandbox sb = Sandbox.start(SandboxSettings.builder().candidates(10).build())) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
