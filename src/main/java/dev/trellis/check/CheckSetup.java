@@ -8,8 +8,6 @@ import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.greenhouse.RateBudget;
 import dev.trellis.greenhouse.TokenCache;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.config.MeterFilter;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,10 +41,9 @@ public final class CheckSetup {
                 timeout);
         ConnectionCheck.Options options = new ConnectionCheck.Options(settings.disabledFeatures(),
                 settings.webhookTenants());
-        // requests and token mints count in the hub's meters; the budget gauges exist already (the hub's gateway)
-        CompositeMeterRegistry checkMeters = new CompositeMeterRegistry();
-        checkMeters.config().meterFilter(MeterFilter.denyNameStartsWith("trellis.rate.budget"));
-        checkMeters.add(meters);
+        // requests and token mints count in the hub's meters (and pass its filters); a budget gauge registered again
+        // for the same tenant is the one the hub's gateway made, over the same budget
+        MeterRegistry checkMeters = meters;
         // a fresh token cache per check: a scope ticked in Greenhouse a minute ago is seen at once
         return new ConnectionCheck(http, () -> new GreenhouseGateway(http, new TokenCache(http, Clock.systemUTC(),
                 timeout, tenant -> GreenhouseGateway.tokenRefreshes(checkMeters, tenant).increment()), budget, masker,

@@ -105,7 +105,7 @@ public final class HubConfiguration implements CamelConfiguration {
         if (!hub.tenantLabel()) {
             meters.config().meterFilter(new TenantLabels());
         }
-        context.getManagementStrategy().addEventNotifier(new MetricsBridge(context, meters, hub.tenantLabel()));
+        context.getManagementStrategy().addEventNotifier(new MetricsBridge(context, meters));
 
         DeadLetters.configure(context, api, dataSource, masker, meters);
         Greenhouse greenhouse = Greenhouse.configure(greenhouseSettings, dataSource, masker, meters);

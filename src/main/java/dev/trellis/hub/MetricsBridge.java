@@ -14,12 +14,9 @@ final class MetricsBridge extends SimpleEventNotifierSupport {
     private final CamelContext context;
     private final CompositeMeterRegistry meters;
 
-    private final boolean tenantLabel;
-
-    MetricsBridge(CamelContext context, CompositeMeterRegistry meters, boolean tenantLabel) {
+    MetricsBridge(CamelContext context, CompositeMeterRegistry meters) {
         this.context = context;
         this.meters = meters;
-        this.tenantLabel = tenantLabel;
     }
 
     @Override
@@ -31,10 +28,6 @@ final class MetricsBridge extends SimpleEventNotifierSupport {
     public void notify(CamelEvent event) {
         MeterRegistry prometheus = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (prometheus != null && !meters.getRegistries().contains(prometheus)) {
-            if (!tenantLabel) {
-                // at the sink too: meters reach it through other composites as well (the connection check's)
-                prometheus.config().meterFilter(new TenantLabels());
-            }
             meters.add(prometheus);
         }
     }
