@@ -90,7 +90,7 @@ public final class Connections {
         }
         local.put(tenant.id(), tenant);
         revisions.remove(tenant.id());
-        load(tenant.id());
+        load(tenant.id(), !starting); // a file added while running starts its tenant here
         return true;
     }
 
@@ -140,8 +140,16 @@ public final class Connections {
         counts = store.countByStatus();
     }
 
-    /** Reads one row and applies it here. */
-    synchronized Optional<TenantStore.Row> load(String id) throws SQLException {
+    /** Reads one row and applies it here (a change another instance made, or a refresh). */
+    Optional<TenantStore.Row> load(String id) throws SQLException {
+        return load(id, false);
+    }
+
+    /**
+     * Reads one row and applies it; {@code here} when this instance made the change, which then starts the tenant
+     * (queues its streams, imports its jobs) if it did not run: one instance starts it, not every one.
+     */
+    synchronized Optional<TenantStore.Row> load(String id, boolean here) throws SQLException {
         Optional<TenantStore.Row> found = store.find(id);
         if (found.isEmpty()) {
             drop(id);
@@ -178,8 +186,7 @@ public final class Connections {
                 recordStoredCheck(tenant, row.lastCheck());
             }
             tenants.put(tenant);
-            if (!starting && !wasRunning) {
-                // connected or resumed elsewhere: queuing is idempotent, so every instance may ask
+            if (here && !wasRunning) {
                 startStreams.accept(id);
             }
         } else {
@@ -243,7 +250,7 @@ public final class Connections {
                 spec.settings());
         try {
             checks.apply(spec.tenant(sourceOf(spec.id())), checked.result());
-            row = load(spec.id()).orElse(row); // runs it here and queues its streams
+            row = load(spec.id(), true).orElse(row); // runs it here and starts it
         } catch (Exception e) {
             LOG.warn("Connection {} is saved but not started here yet ({}); the next refresh starts it", spec.id(),
                     e.getMessage());
@@ -267,7 +274,7 @@ public final class Connections {
         tokens.forget(id);
         Tenant tenant = spec.tenant(sourceOf(id));
         checks.apply(tenant, checked.result());
-        TenantStore.Row changed = load(id).orElseThrow(); // a tenant that runs again has its streams queued
+        TenantStore.Row changed = load(id, true).orElseThrow(); // a tenant that runs again is started
         LOG.info("Connection {} changed: {}", id, changed.status());
         return changed;
     }
@@ -301,7 +308,7 @@ public final class Connections {
         if (runs(next)) {
             checks.apply(tenant, result);
         }
-        TenantStore.Row resumed = load(id).orElseThrow(); // queues its streams when it runs again
+        TenantStore.Row resumed = load(id, true).orElseThrow(); // started when it runs again
         LOG.info("Connection {} resumed: {}", id, resumed.status());
         return resumed;
     }
