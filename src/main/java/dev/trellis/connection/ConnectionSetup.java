@@ -136,8 +136,9 @@ public final class ConnectionSetup {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
+                    } catch (dev.trellis.greenhouse.GreenhouseRejection e) {
+                        // disconnected: logged by the grant; the others go on
                     } catch (RuntimeException e) {
-                        // disconnected or unanswered: said by the grant; the others go on
                         LOG.warn("Keep-alive of partner connection {}: {}", tenant, e.getMessage());
                     }
                 }
