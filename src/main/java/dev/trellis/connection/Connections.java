@@ -194,6 +194,9 @@ public final class Connections {
     private void drop(String id) {
         tenants.remove(id);
         tokens.forget(id);
+        if (grants != null) {
+            grants.forget(id);
+        }
         checks.forget(id);
         applied.remove(id);
         revisions.remove(id);

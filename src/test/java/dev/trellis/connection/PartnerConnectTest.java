@@ -131,6 +131,9 @@ class PartnerConnectTest {
         assertEquals("api", tenant.get("source").asText());
         assertEquals("authorization_code", tenant.get("harvest").get("grant").asText(), tenant.toString());
         assertFalse(tenant.get("harvest").has("client_secret"), tenant.toString());
+        JsonNode listed = api("GET", "/api/tenants?search=acme").json().get("tenants").get(0);
+        assertEquals("authorization_code", listed.get("harvest").get("grant").asText(), listed.toString());
+        assertEquals("api", listed.get("source").asText());
         assertEquals(1, count("select count(*) from partner_grant where tenant = 'acme'"));
         assertEquals(2, count("select count(*) from tenant_secret where tenant = 'acme' and name like 'oauth.%'"));
         // its streams were queued at once: rows arrive with the grant's tokens
