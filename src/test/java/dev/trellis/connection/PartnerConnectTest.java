@@ -279,6 +279,8 @@ class PartnerConnectTest {
             }
             assertTrue(seen >= 2, "tokens stored");
         }
+        assertEquals(0, count("select count(*) from tenant where spec::text like '%" + app.clientSecret() + "%' "
+                + "or last_check::text like '%" + app.clientSecret() + "%'"), "client secret in the database");
         for (String t : List.of("acme", "twice")) {
             assertFalse(api("GET", "/api/tenants/" + t).body().contains(app.clientSecret()));
         }
