@@ -24,16 +24,29 @@ public final class CheckSetup {
     public static void configure(CamelContext context, CheckSettings settings, GreenhouseSettings greenhouse,
             DataSource dataSource, Tenants tenants, HttpClient http, RateBudget budget, SecretMasker masker,
             MeterRegistry meters) {
+        configure(context, settings, greenhouse, dataSource, tenants, http, budget, masker, meters, null);
+    }
+
+    /** As above; partner tenants' checks take their tokens from {@code shared}'s grants. */
+    public static void configure(CamelContext context, CheckSettings settings, GreenhouseSettings greenhouse,
+            DataSource dataSource, Tenants tenants, HttpClient http, RateBudget budget, SecretMasker masker,
+            MeterRegistry meters, TokenCache shared) {
         PermissionRegistry permissions = new PermissionRegistry(meters);
         context.getRegistry().bind(PermissionRegistry.BEAN, permissions);
         context.getRegistry().bind(CheckService.BEAN, new CheckService(context, tenants,
-                check(settings, greenhouse, http, budget, masker, meters), permissions, new StreamPauses(dataSource),
+                check(settings, greenhouse, http, budget, masker, meters, shared), permissions, new StreamPauses(dataSource),
                 new JsonResponse(masker)));
         HealthCheckRegistry.get(context).register(new PermissionsHealthCheck(permissions));
     }
 
     public static ConnectionCheck check(CheckSettings settings, GreenhouseSettings greenhouse, HttpClient http,
             RateBudget budget, SecretMasker masker, MeterRegistry meters) {
+        return check(settings, greenhouse, http, budget, masker, meters, null);
+    }
+
+    /** As above; with {@code shared}, partner tenants' tokens come from its grants (never from a fresh cache). */
+    public static ConnectionCheck check(CheckSettings settings, GreenhouseSettings greenhouse, HttpClient http,
+            RateBudget budget, SecretMasker masker, MeterRegistry meters, TokenCache shared) {
         Duration timeout = settings.timeout();
         // a check should answer in seconds: at most 3 attempts per probe, short backoff
         GreenhouseGateway.Policy policy = new GreenhouseGateway.Policy(
@@ -45,8 +58,11 @@ public final class CheckSetup {
         // for the same tenant is the one the hub's gateway made, over the same budget
         MeterRegistry checkMeters = meters;
         // a fresh token cache per check: a scope ticked in Greenhouse a minute ago is seen at once
-        return new ConnectionCheck(http, () -> new GreenhouseGateway(http, new TokenCache(http, Clock.systemUTC(),
-                timeout, tenant -> GreenhouseGateway.tokenRefreshes(checkMeters, tenant).increment()), budget, masker,
-                policy, checkMeters), masker, timeout, Clock.systemUTC(), options);
+        return new ConnectionCheck(http, () -> {
+            TokenCache fresh = new TokenCache(http, Clock.systemUTC(), timeout,
+                    tenant -> GreenhouseGateway.tokenRefreshes(checkMeters, tenant).increment());
+            return new GreenhouseGateway(http, shared == null ? fresh : fresh.grantsOf(shared), budget, masker,
+                    policy, checkMeters);
+        }, masker, timeout, Clock.systemUTC(), options);
     }
 }

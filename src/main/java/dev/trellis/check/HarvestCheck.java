@@ -3,6 +3,9 @@ package dev.trellis.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.check.CheckResult.Status;
 import dev.trellis.config.Tenant;
+import dev.trellis.greenhouse.GrantTokens;
+import dev.trellis.greenhouse.GreenhouseException;
+import dev.trellis.greenhouse.GreenhouseRejection;
 import dev.trellis.greenhouse.GreenhouseShape;
 import dev.trellis.greenhouse.RawAnswer;
 import dev.trellis.greenhouse.TokenRequest;
@@ -44,17 +47,43 @@ final class HarvestCheck {
         this.http = http;
         this.timeout = timeout;
         this.probes = probes;
-        this.user = "user " + h.userId() + " (harvest.user-id, the token's sub)";
+        this.user = h.grant() ? "the user who authorized the partner app" : "user " + h.userId()
+                + " (harvest.user-id, the token's sub)";
     }
 
     /** {@code needs}: every permission of the tenant's enabled Harvest features, by feature id. */
     void run(Map<String, List<Feature.Need>> needs) throws InterruptedException {
+        if (h.grant()) {
+            runGrant(needs);
+            return;
+        }
         // 1. client id and secret, without a sub: only the credential is judged
         RawAnswer t1 = TokenRequest.fresh(http, h, null, timeout);
         if (!credentialsAccepted(t1, needs) || !subHasToken(needs)) {
             return;
         }
         permissions(needs, granted(t1));
+    }
+
+    /** A partner grant: its tokens come from the grant (refreshed as due), its scopes are the ones granted. */
+    private void runGrant(Map<String, List<Feature.Need>> needs) throws InterruptedException {
+        GrantTokens grants = probes.gateway().tokens().grants();
+        try {
+            grants.accessToken(tenant.id());
+        } catch (GreenhouseRejection e) {
+            run.add(1, "credentials", "partner-grant", null, Status.MISSING, e.getMessage(), EVERYTHING);
+            blockAll(needs, Status.BLOCKED, "no token: Greenhouse no longer accepts the partner grant");
+            run.fixes.add("Partner grant: the customer authorizes the app again: GET /connect/greenhouse?tenant="
+                    + tenant.id() + " (docs/connections.md \"Partner connections\").");
+            return;
+        } catch (GreenhouseException e) {
+            run.add(1, "credentials", "partner-grant", null, Status.UNKNOWN, e.getMessage(), EVERYTHING);
+            blockAll(needs, Status.UNKNOWN, "not checked: no token (" + e.getMessage() + ")");
+            return;
+        }
+        run.add(1, "credentials", "partner-grant", null, Status.OK, "the partner grant gives tokens ("
+                + h.tokenUrl() + ")", EVERYTHING);
+        permissions(needs, grants.scopes(tenant.id()));
     }
 
     /** The scopes the token answer lists, when it lists them. */
@@ -118,7 +147,8 @@ final class HarvestCheck {
     /** 2. the sub's own record, then 3. every permission; the Site Admin verdict uses what the lists answered. */
     private void permissions(Map<String, List<Feature.Need>> needs, Optional<Set<String>> granted)
             throws InterruptedException {
-        Probe users = probes.list(h, "users", "ids=" + h.userId());
+        // a grant's user is whoever authorized: its id is not known, so any user record answers
+        Probe users = probes.list(h, "users", h.grant() ? null : "ids=" + h.userId());
         judgeRecord(users);
         Map<String, Probe> found = new LinkedHashMap<>();
         if (!users.siteAdminRule()) {

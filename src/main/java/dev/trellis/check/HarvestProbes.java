@@ -19,6 +19,10 @@ final class HarvestProbes {
     private final GreenhouseGateway gateway;
     private boolean baseUrlFixed;
 
+    GreenhouseGateway gateway() {
+        return gateway;
+    }
+
     HarvestProbes(CheckRun run, GreenhouseGateway gateway) {
         this.run = run;
         this.tenant = run.tenant;

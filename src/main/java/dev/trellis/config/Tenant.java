@@ -28,11 +28,19 @@ public record Tenant(
         this(id, source, harvest, ingestion, jobBoard, webhookSecret, List.of());
     }
 
-    /** Harvest v3: OAuth2 client credentials, and the Site Admin user (token {@code sub}) that reads run as. */
-    public record Harvest(URI baseUrl, URI tokenUrl, String clientId, String clientSecret, long userId) {
+    /**
+     * Harvest v3: OAuth2 client credentials, and the Site Admin user (token {@code sub}) that reads run as; or, with
+     * {@code grant}, a partner's authorization-code grant, whose tokens come from the grant (no secret here).
+     */
+    public record Harvest(URI baseUrl, URI tokenUrl, String clientId, String clientSecret, long userId, boolean grant) {
+        public Harvest(URI baseUrl, URI tokenUrl, String clientId, String clientSecret, long userId) {
+            this(baseUrl, tokenUrl, clientId, clientSecret, userId, false);
+        }
+
         @Override
         public String toString() {
-            return "Harvest[" + baseUrl + ", client " + clientId + ", user " + userId + "]";
+            return "Harvest[" + baseUrl + ", client " + clientId + (grant ? ", partner grant" : ", user " + userId)
+                    + "]";
         }
     }
 
@@ -51,7 +59,7 @@ public record Tenant(
     /** The tenant's secret values, for the masker. */
     public List<String> secrets() {
         List<String> secrets = new ArrayList<>();
-        harvest.ifPresent(h -> secrets.add(h.clientSecret()));
+        harvest.filter(h -> !h.grant()).ifPresent(h -> secrets.add(h.clientSecret()));
         ingestion.ifPresent(i -> secrets.add(i.apiKey()));
         webhookSecret.ifPresent(secrets::add);
         return secrets;

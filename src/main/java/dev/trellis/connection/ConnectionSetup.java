@@ -9,6 +9,7 @@ import dev.trellis.greenhouse.TokenCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,13 +49,27 @@ public final class ConnectionSetup {
      */
     public static void configure(CamelContext context, ConnectionSettings settings, DataSource dataSource,
             Tenants tenants, SecretMasker masker, CheckService checks, TokenCache tokens, Consumer<String> startStreams,
-            MeterRegistry meters, List<Tenant> local, String source) throws SQLException, IOException {
+            MeterRegistry meters, List<Tenant> local, String source, PartnerSettings partner, HttpClient http,
+            String apiToken) throws SQLException, IOException {
         SecretBox box = new SecretBox(settings.keys());
         TenantStore store = new TenantStore(dataSource, box);
         var executors = context.getExecutorServiceManager();
         ExecutorService background = executors.newFixedThreadPool(ConnectionSetup.class, "connection-checks", 2);
         Connections connections = new Connections(store, new TenantPurge(dataSource), tenants, masker, checks,
                 tokens, startStreams, background, Clock.systemUTC());
+        // partner grants first: a partner tenant's start-up check takes its tokens from them
+        PartnerGrants grants = new PartnerGrants(dataSource, box, partner, http, Clock.systemUTC(), meters);
+        grants.onDead(connections::disconnect);
+        connections.partner(partner, grants);
+        tokens.grants(grants);
+        if (partner.enabled()) {
+            masker.remember(List.of(partner.clientSecret()));
+        }
+        for (String outcome : List.of("ok", "invalid_grant", "lost")) {
+            meters.counter("trellis.partner.refreshes", "outcome", outcome);
+        }
+        context.getManagementStrategy().addEventNotifier(new PartnerEndpoints(context, partner,
+                new OAuthStates(dataSource, Clock.systemUTC(), partner.state()), grants, connections, apiToken, masker));
         forgetOthers(dataSource, source);
         connections.start(local, source);
         tenants.readThrough(id -> {
@@ -98,6 +113,37 @@ public final class ConnectionSetup {
             } catch (Exception e) {
                 // the database may be away for a moment; the next round applies what was missed
                 LOG.warn("Could not refresh the connections: {}", e.getMessage());
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        if (partner.enabled()) {
+            keepAlive(context, grants, partner);
+        }
+    }
+
+    /** Each instance refreshes grants idle for the keep-alive period; the grant's row lock makes that safe. */
+    private static void keepAlive(CamelContext context, PartnerGrants grants, PartnerSettings partner) {
+        ScheduledExecutorService keepAlive = context.getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(ConnectionSetup.class, "partner-keepalive");
+        long period = partner.keepaliveCheck().toMillis();
+        keepAlive.scheduleWithFixedDelay(() -> {
+            if (context.isStopping()) {
+                return;
+            }
+            try {
+                for (String tenant : grants.idle()) {
+                    try {
+                        grants.keepAlive(tenant);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    } catch (dev.trellis.greenhouse.GreenhouseRejection e) {
+                        // disconnected: logged by the grant; the others go on
+                    } catch (RuntimeException e) {
+                        LOG.warn("Keep-alive of partner connection {}: {}", tenant, e.getMessage());
+                    }
+                }
+            } catch (SQLException e) {
+                LOG.warn("Could not look for idle partner grants: {}", e.getMessage());
             }
         }, period, period, TimeUnit.MILLISECONDS);
     }

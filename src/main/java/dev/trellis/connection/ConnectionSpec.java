@@ -123,8 +123,42 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
         return merged;
     }
 
+    /**
+     * A partner connection: its Harvest part is the authorization-code grant made through GET /connect/greenhouse
+     * (tokens in {@code partner_grant}), with the partner app's client id and Greenhouse's URLs in clear.
+     */
+    static ConnectionSpec partner(String id, PartnerSettings partner) {
+        ObjectNode harvest = JSON.createObjectNode();
+        harvest.put("grant", GRANT);
+        harvest.put("client_id", partner.clientId());
+        harvest.put("base_url", partner.harvestUrl().toString());
+        harvest.put("token_url", partner.tokenUrl().toString());
+        ObjectNode settings = JSON.createObjectNode();
+        settings.set("harvest", harvest);
+        return new ConnectionSpec(id, null, settings, Map.of());
+    }
+
+    /** This connection with its Harvest part replaced by the partner grant (a re-authorization or a switch to it). */
+    ConnectionSpec withGrant(PartnerSettings partner) {
+        ObjectNode settings = this.settings.deepCopy();
+        settings.set("harvest", partner(id, partner).settings().get("harvest"));
+        Map<String, String> secrets = new LinkedHashMap<>(this.secrets);
+        secrets.remove("harvest.client_secret");
+        return new ConnectionSpec(id, name, settings, secrets);
+    }
+
+    /** {@code harvest.grant} of a partner connection. */
+    static final String GRANT = "authorization_code";
+
+    boolean partnerGrant() {
+        return GRANT.equals(settings.path("harvest").path("grant").asText(null));
+    }
+
     /** Every group given has all its required fields; at least one API is configured. */
     private void requireComplete() {
+        if (partnerGrant()) {
+            return; // its Harvest part is the grant, which the API cannot change
+        }
         require("harvest", "client_id", "client_secret", "user_id");
         require("ingestion", "api_key", "user_email");
         require("job_board", "token");
@@ -228,7 +262,8 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
     public Tenant tenant(String source) {
         Optional<Tenant.Harvest> harvest = group("harvest").map(h -> new Tenant.Harvest(
                 URI.create(text(h, "harvest", "base_url")), URI.create(text(h, "harvest", "token_url")),
-                h.get("client_id").asText(), secrets.get("harvest.client_secret"), h.get("user_id").asLong()));
+                h.get("client_id").asText(), partnerGrant() ? "" : secrets.get("harvest.client_secret"),
+                h.path("user_id").asLong(0), partnerGrant()));
         Optional<Tenant.Ingestion> ingestion = group("ingestion").map(i -> new Tenant.Ingestion(
                 URI.create(text(i, "ingestion", "base_url")), secrets.get("ingestion.api_key"),
                 i.get("user_email").asText()));
@@ -258,7 +293,13 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
             }
             Map<String, Object> g = new LinkedHashMap<>();
             JsonNode stored = settings.path(group);
+            if (group.equals("harvest") && partnerGrant()) {
+                g.put("grant", GRANT);
+            }
             for (String field : GROUPS.get(group)) {
+                if (group.equals("harvest") && partnerGrant() && field.equals("client_secret")) {
+                    continue;
+                }
                 String key = group + "." + field;
                 if (SECRET_OF.containsKey(group) && field.equals(GROUPS.get(group).get(0))) {
                     g.put(field, lastFour(secrets.get(SECRET_OF.get(group))));

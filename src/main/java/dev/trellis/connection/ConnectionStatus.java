@@ -23,7 +23,7 @@ public record ConnectionStatus(String status, boolean usable, boolean refused, b
     public static final String DISCONNECTED = "disconnected";
     /** The rows that say whether a credential itself (not a permission of it) was accepted. */
     private static final Set<String> CREDENTIAL_ROWS = Set.of("client-credentials", "site-admin-user",
-            "ingestion:credentials", "job-board:token");
+            "ingestion:credentials", "job-board:token", "partner-grant");
 
     static ConnectionStatus of(CheckResult result) {
         Map<String, Boolean> featureOk = new LinkedHashMap<>();

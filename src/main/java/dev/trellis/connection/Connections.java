@@ -201,6 +201,9 @@ public final class Connections {
     private void drop(String id) {
         tenants.remove(id);
         tokens.forget(id);
+        if (grants != null) {
+            grants.forget(id);
+        }
         checks.forget(id);
         applied.remove(id);
         revisions.remove(id);
@@ -226,6 +229,70 @@ public final class Connections {
     // ---- what the API does (TenantApi) -------------------------------------------------------------------------
 
     record Checked(ConnectionSpec spec, CheckResult result, ConnectionStatus status) {
+    }
+
+    // ---- partner connections (OAuth authorization code) ---------------------------------------------------------
+
+    private volatile PartnerSettings partner;
+    private volatile PartnerGrants grants;
+
+    void partner(PartnerSettings settings, PartnerGrants partnerGrants) {
+        this.partner = settings;
+        this.grants = partnerGrants;
+    }
+
+    /**
+     * Saves a grant just authorized, with its tokens, in one transaction: a new partner connection, or an API
+     * connection whose Harvest part becomes (again) the grant; then checks it with the grant's tokens and runs it (its
+     * streams go on where they left off).
+     */
+    TenantStore.Row connectPartner(String id, PartnerGrants.TokenAnswer answer) throws Exception {
+        Optional<TenantStore.Row> existing = store.find(id);
+        if (existing.isPresent() && !existing.get().source().equals("api")) {
+            throw ApiException.conflict("Tenant " + id + " comes from " + Objects.requireNonNullElse(
+                    existing.get().file(), existing.get().source()) + ": change or remove it there");
+        }
+        ConnectionSpec spec = existing.isEmpty() ? ConnectionSpec.partner(id, partner)
+                : openSpec(existing.get()).withGrant(partner);
+        if (!store.savePartner(spec, c -> grants.write(c, id, answer))) {
+            throw ApiException.conflict("Tenant " + id + " was made from a file meanwhile");
+        }
+        grants.cached(id, answer);
+        tokens.forget(id);
+        lastRecheck.remove(id);
+        Tenant tenant = spec.tenant(sourceOf(id));
+        CheckResult result = checks.dryRun(tenant);
+        ConnectionStatus status = ConnectionStatus.of(result);
+        String next = status.usable() ? status.status()
+                : status.refused() ? ConnectionStatus.DISCONNECTED : ConnectionStatus.NEEDS_ATTENTION;
+        store.status(id, next, status.reasons(), json(result), result.checkedAt());
+        if (runs(next)) {
+            checks.apply(tenant, result);
+        }
+        TenantStore.Row row = load(id).orElseThrow(); // queues its streams when it did not run
+        LOG.info("Partner connection {} {}: {}", id, existing.isEmpty() ? "created" : "authorized again",
+                row.status());
+        return row;
+    }
+
+    /** Greenhouse no longer accepts a partner grant: disconnected on every instance, its polling stops. */
+    void disconnect(String id, String detail) {
+        try {
+            Optional<TenantStore.Row> row = store.find(id);
+            if (row.isEmpty() || row.get().status().equals(ConnectionStatus.DISCONNECTED)) {
+                return;
+            }
+            Map<String, Object> reason = new java.util.LinkedHashMap<>();
+            reason.put("feature", "credentials");
+            reason.put("permission", "partner-grant");
+            reason.put("status", "missing");
+            reason.put("detail", detail);
+            store.status(id, ConnectionStatus.DISCONNECTED, List.of(reason), null, null);
+            LOG.warn("Connection {} is now disconnected: {}", id, detail);
+            load(id);
+        } catch (SQLException e) {
+            LOG.warn("Could not mark tenant {} disconnected: {}", id, e.getMessage());
+        }
     }
 
     /** Checks a proposed connection without saving anything. */
@@ -346,6 +413,10 @@ public final class Connections {
             if (found.isEmpty() || found.get().status().equals(ConnectionStatus.PAUSED)) {
                 return;
             }
+            if (found.get().status().equals(ConnectionStatus.DISCONNECTED) && grants != null
+                    && grants.dead(tenant.id())) {
+                return; // only a new authorization brings a dead grant back
+            }
             ConnectionStatus status = ConnectionStatus.of(result);
             String next = status.undecided() ? found.get().status() : status.status();
             store.status(tenant.id(), next, status.undecided() ? found.get().reasons() : status.reasons(),
@@ -383,6 +454,10 @@ public final class Connections {
     }
 
     // ---- reading -----------------------------------------------------------------------------------------------
+
+    Optional<TenantStore.Row> find(String id) throws SQLException {
+        return store.find(id);
+    }
 
     TenantStore.Row row(String id) throws SQLException {
         return store.find(id).orElseThrow(() -> ApiException.notFound("Unknown tenant '" + id + "'"));

@@ -182,6 +182,10 @@ public final class TenantApi {
         if (here != null && here.startsWith("secrets unreadable")) {
             m.put("problem", here);
         }
+        if (!full && row.settings() != null && row.settings().path("harvest").has("grant")) {
+            // a list shows which connections are partner grants (re-authorized, not PATCHed)
+            m.put("harvest", Map.of("grant", row.settings().path("harvest").path("grant").asText()));
+        }
         if (full) {
             if (row.source().equals("api")) {
                 ConnectionSpec spec;

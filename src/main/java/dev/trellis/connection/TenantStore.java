@@ -146,11 +146,53 @@ final class TenantStore {
                         return false;
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("delete from tenant_secret where tenant = ?")) {
+                // a partner grant's tokens are the grant's, not the settings'
+                try (PreparedStatement ps = c.prepareStatement("delete from tenant_secret where tenant = ? "
+                        + "and name not like 'oauth.%'")) {
                     ps.setString(1, spec.id());
                     ps.executeUpdate();
                 }
                 writeSecrets(c, spec);
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** SQL run inside a store transaction. */
+    interface InTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Saves a partner connection and its grant in one transaction: a new row (as {@code active} until its check
+     * says otherwise), or an API connection's settings replaced (its streams' state stays). False when the id is
+     * taken by a file or the demo.
+     */
+    boolean savePartner(ConnectionSpec spec, InTransaction grant) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("insert into tenant (id, name, source, spec, status) "
+                        + "values (?, ?, 'api', ?::jsonb, 'active') on conflict (id) do update set spec = excluded.spec, "
+                        + "updated_at = now(), revision = tenant.revision + 1 where tenant.source = 'api'")) {
+                    ps.setString(1, spec.id());
+                    ps.setString(2, spec.name());
+                    ps.setString(3, spec.settings().toString());
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("delete from tenant_secret where tenant = ? "
+                        + "and name = 'harvest.client_secret'")) {
+                    ps.setString(1, spec.id());
+                    ps.executeUpdate();
+                }
+                grant.run(c);
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {
@@ -203,7 +245,7 @@ final class TenantStore {
         Map<String, String> secrets = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "select name, key_id, nonce, sealed from tenant_secret where tenant = ?")) {
+                        "select name, key_id, nonce, sealed from tenant_secret where tenant = ? and name not like 'oauth.%'")) {
             ps.setString(1, row.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

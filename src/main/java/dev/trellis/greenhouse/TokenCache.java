@@ -50,6 +50,7 @@ public final class TokenCache {
     private final Map<Key, Token> tokens = new ConcurrentHashMap<>();
     private final Map<Key, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> onRefused = (tenant, message) -> { };
+    private volatile java.util.function.Supplier<GrantTokens> grants = () -> GrantTokens.NONE;
 
     /** {@code onMint} is told the tenant id each time a token is minted (for metrics). */
     public TokenCache(HttpClient http, Clock clock, Duration timeout, Consumer<String> onMint) {
@@ -61,6 +62,9 @@ public final class TokenCache {
 
     /** A valid bearer token for the tenant's credential acting as user {@code sub}. */
     public String token(Tenant tenant, long sub) throws InterruptedException {
+        if (tenant.harvest().map(Tenant.Harvest::grant).orElse(false)) {
+            return grants.get().accessToken(tenant.id());
+        }
         Key key = new Key(tenant.id(), sub, tenant.harvest().orElse(null));
         Token token = tokens.get(key);
         if (fresh(token)) {
@@ -82,6 +86,10 @@ public final class TokenCache {
 
     /** Forgets a token Greenhouse refused (401), unless another caller already replaced it. */
     public void invalidate(Tenant tenant, long sub, String refused) {
+        if (tenant.harvest().map(Tenant.Harvest::grant).orElse(false)) {
+            grants.get().refused(tenant.id(), refused);
+            return;
+        }
         tokens.computeIfPresent(new Key(tenant.id(), sub, tenant.harvest().orElse(null)), (k, t) -> t.value().equals(refused) ? null : t);
     }
 
@@ -89,6 +97,21 @@ public final class TokenCache {
     public void forget(String tenant) {
         tokens.keySet().removeIf(k -> k.tenant().equals(tenant));
         locks.keySet().removeIf(k -> k.tenant().equals(tenant));
+    }
+
+    /** Partner tenants' tokens come from {@code source} (set once the connections are loaded). */
+    public void grants(GrantTokens source) {
+        this.grants = () -> source;
+    }
+
+    /** Partner tenants' tokens come from whatever {@code other} uses (a check's own cache shares the hub's grants). */
+    public TokenCache grantsOf(TokenCache other) {
+        this.grants = () -> other.grants.get();
+        return this;
+    }
+
+    public GrantTokens grants() {
+        return grants.get();
     }
 
     /** Told (tenant id, message) when the token endpoint refuses a tenant's client credentials. */

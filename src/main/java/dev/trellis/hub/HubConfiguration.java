@@ -13,6 +13,7 @@ import dev.trellis.config.TenantLoader;
 import dev.trellis.config.Tenants;
 import dev.trellis.connection.ConnectionSettings;
 import dev.trellis.connection.ConnectionSetup;
+import dev.trellis.connection.PartnerSettings;
 import dev.trellis.deadletter.DeadLetters;
 import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
@@ -75,6 +76,7 @@ public final class HubConfiguration implements CamelConfiguration {
         IngestionSettings ingestion = IngestionSettings.bind(settings);
         SyncSettings sync = SyncSettings.bind(settings);
         ConnectionSettings connections = ConnectionSettings.bind(settings);
+        PartnerSettings partner = PartnerSettings.bind(settings);
         registry.bind(ErrorSettings.class.getName(), errors);
         registry.bind(CheckSettings.class.getName(), check);
         registry.bind(IngestionSettings.class.getName(), ingestion);
@@ -112,7 +114,7 @@ public final class HubConfiguration implements CamelConfiguration {
         registry.bind(GATEWAY, greenhouse.gateway());
         // connection check (docs/check.md), write-back outbox (docs/outbox.md), sourcing partners (docs/ingestion.md)
         CheckSetup.configure(context, check, greenhouseSettings, dataSource, tenantRegistry, greenhouse.http(),
-                greenhouse.budget(), masker, meters);
+                greenhouse.budget(), masker, meters, greenhouse.gateway().tokens());
         Outbound.configure(context, outbox, dataSource, tenantRegistry, greenhouse.gateway(), masker, meters);
         Consumer<String> importJobs = Ingestion.configure(context, check, greenhouseSettings, dataSource,
                 tenantRegistry, greenhouse.http(),
@@ -138,7 +140,7 @@ public final class HubConfiguration implements CamelConfiguration {
                     // a tenant connected or resumed while running starts at once, not at its next schedule
                     streams.runAll(tenant);
                     importJobs.accept(tenant);
-                }, meters, local, demo ? "demo" : "file");
+                }, meters, local, demo ? "demo" : "file", partner, greenhouse.http(), apiToken);
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
