@@ -83,6 +83,7 @@ public final class Connections {
 
     /** A tenant file appeared or changed (or the demo started); false when the API owns that id. */
     boolean addLocal(Tenant tenant, String source) throws SQLException {
+        boolean ranBefore = starting || tenants.running(tenant.id());
         if (!store.upsertFileTenant(tenant.id(), source, tenant.source())) {
             LOG.error("Tenant {} of {} is ignored: a connection with that id was made through the API (remove one "
                     + "of them)", tenant.id(), tenant.source());
@@ -90,7 +91,10 @@ public final class Connections {
         }
         local.put(tenant.id(), tenant);
         revisions.remove(tenant.id());
-        load(tenant.id(), !starting); // a file added while running starts its tenant here
+        TenantStore.Row row = load(tenant.id()).orElse(null);
+        if (row != null) {
+            startIfNew(tenant.id(), ranBefore, row.status()); // a file added while running starts its tenant here
+        }
         return true;
     }
 
@@ -140,16 +144,19 @@ public final class Connections {
         counts = store.countByStatus();
     }
 
-    /** Reads one row and applies it here (a change another instance made, or a refresh). */
-    Optional<TenantStore.Row> load(String id) throws SQLException {
-        return load(id, false);
+    /**
+     * Starts a tenant this instance connected, changed or resumed (queues its streams, imports its jobs) when it did
+     * not run before the change: one instance starts it, not every one. {@code ranBefore} is read before the change
+     * is written, since the refresh may apply the new row to this instance meanwhile.
+     */
+    private void startIfNew(String id, boolean ranBefore, String status) {
+        if (!ranBefore && runs(status)) {
+            startStreams.accept(id);
+        }
     }
 
-    /**
-     * Reads one row and applies it; {@code here} when this instance made the change, which then starts the tenant
-     * (queues its streams, imports its jobs) if it did not run: one instance starts it, not every one.
-     */
-    synchronized Optional<TenantStore.Row> load(String id, boolean here) throws SQLException {
+    /** Reads one row and applies it here (a change this or another instance made, or a refresh). */
+    synchronized Optional<TenantStore.Row> load(String id) throws SQLException {
         Optional<TenantStore.Row> found = store.find(id);
         if (found.isEmpty()) {
             drop(id);
@@ -181,14 +188,10 @@ public final class Connections {
         }
         masker.remember(tenant.secrets());
         if (runs(row.status())) {
-            boolean wasRunning = tenants.running(id);
             if (!starting) {
                 recordStoredCheck(tenant, row.lastCheck());
             }
             tenants.put(tenant);
-            if (here && !wasRunning) {
-                startStreams.accept(id);
-            }
         } else {
             tenants.hold(tenant, row.status() + reasonLine(row.reasons()));
             // reported by the connections health check; its missing permissions are not the hub's problem meanwhile
@@ -247,6 +250,8 @@ public final class Connections {
      * streams go on where they left off).
      */
     TenantStore.Row connectPartner(String id, PartnerGrants.TokenAnswer answer) throws Exception {
+        // saved before its check: the refresh may run it meanwhile, and only this instance starts it
+        boolean ranBefore = tenants.running(id);
         Optional<TenantStore.Row> existing = store.find(id);
         if (existing.isPresent() && !existing.get().source().equals("api")) {
             throw ApiException.conflict("Tenant " + id + " comes from " + Objects.requireNonNullElse(
@@ -269,7 +274,8 @@ public final class Connections {
         if (runs(next)) {
             checks.apply(tenant, result);
         }
-        TenantStore.Row row = load(id).orElseThrow(); // queues its streams when it did not run
+        TenantStore.Row row = load(id).orElseThrow();
+        startIfNew(id, ranBefore, row.status());
         LOG.info("Partner connection {} {}: {}", id, existing.isEmpty() ? "created" : "authorized again",
                 row.status());
         return row;
@@ -317,9 +323,11 @@ public final class Connections {
                 spec.settings());
         try {
             checks.apply(spec.tenant(sourceOf(spec.id())), checked.result());
-            row = load(spec.id(), true).orElse(row); // runs it here and starts it
+            row = load(spec.id()).orElse(row);
+            startIfNew(spec.id(), false, row.status());
         } catch (Exception e) {
-            LOG.warn("Connection {} is saved but not started here yet ({}); the next refresh starts it", spec.id(),
+            LOG.warn("Connection {} is saved but not started yet ({}): the next refresh runs it, its streams at their "
+                    + "next schedule (or at once with POST /api/streams/{tenant}/{stream}/sync)", spec.id(),
                     e.getMessage());
             revisions.remove(spec.id());
         }
@@ -329,6 +337,7 @@ public final class Connections {
     /** Checks the changed connection first; saves and swaps it on every instance only when it is usable. */
     TenantStore.Row change(String id, JsonNode body) throws Exception {
         TenantStore.Row row = apiRow(id);
+        boolean ranBefore = tenants.running(id);
         ConnectionSpec spec = openSpec(row).merge(body, true);
         Checked checked = check(spec);
         refuseUnusable(checked);
@@ -341,7 +350,8 @@ public final class Connections {
         tokens.forget(id);
         Tenant tenant = spec.tenant(sourceOf(id));
         checks.apply(tenant, checked.result());
-        TenantStore.Row changed = load(id, true).orElseThrow(); // a tenant that runs again is started
+        TenantStore.Row changed = load(id).orElseThrow();
+        startIfNew(id, ranBefore, changed.status());
         LOG.info("Connection {} changed: {}", id, changed.status());
         return changed;
     }
@@ -362,6 +372,7 @@ public final class Connections {
         if (runs(row.status())) {
             return row;
         }
+        boolean ranBefore = tenants.running(id);
         Tenant tenant = row.source().equals("api") ? openSpec(row).tenant(sourceOf(id)) : local.get(id);
         if (tenant == null) {
             throw ApiException.conflict("Tenant " + id + " comes from " + row.file() + ", which this instance does "
@@ -375,7 +386,8 @@ public final class Connections {
         if (runs(next)) {
             checks.apply(tenant, result);
         }
-        TenantStore.Row resumed = load(id, true).orElseThrow(); // started when it runs again
+        TenantStore.Row resumed = load(id).orElseThrow();
+        startIfNew(id, ranBefore, resumed.status());
         LOG.info("Connection {} resumed: {}", id, resumed.status());
         return resumed;
     }
