@@ -320,7 +320,9 @@ class PartnerKillIT {
         }
         List<Long> out = new ArrayList<>();
         for (String t : TENANTS) {
-            out.add((committedAt.getOrDefault(t, deadline) - rotatedAt.getOrDefault(t, deadline)) / 1_000_000);
+            assertTrue(rotatedAt.containsKey(t) && committedAt.containsKey(t), t + " rotated by Greenhouse: "
+                    + rotatedAt.containsKey(t) + ", committed by the hub: " + committedAt.containsKey(t));
+            out.add((committedAt.get(t) - rotatedAt.get(t)) / 1_000_000);
         }
         return out;
     }
