@@ -13,8 +13,10 @@ import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.ClientCredentials;
 import dev.trellis.sandbox.Resource;
@@ -473,30 +475,12 @@ class ConnectionsTest {
     }
 
     static <T> T eventually(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        return Await.until(probe);
     }
 
     /** The first column of the first row; 0 when none, or when the stream has not created its table yet. */
     static long count(String sql) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (java.sql.SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return 0;
-            }
-            throw e;
-        }
+        return Rows.count(db, sql);
     }
 
     static long firstId(String sql) throws Exception {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.trellis.hub.Browser;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.PartnerApp;
 import dev.trellis.sandbox.PartnerGrant;
@@ -18,9 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -194,14 +192,6 @@ class PartnerBrowserTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (java.sql.SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return 0;
-            }
-            throw e;
-        }
+        return Rows.count(db, sql);
     }
 }

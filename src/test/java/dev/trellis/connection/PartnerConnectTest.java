@@ -11,8 +11,10 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.PartnerApp;
 import dev.trellis.sandbox.PartnerGrant;
@@ -324,17 +326,7 @@ class PartnerConnectTest {
     }
 
     static <T> T eventually(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        return Await.until(probe);
     }
 
     static void update(String sql) throws Exception {
@@ -344,14 +336,6 @@ class PartnerConnectTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (java.sql.SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return 0;
-            }
-            throw e;
-        }
+        return Rows.count(db, sql);
     }
 }

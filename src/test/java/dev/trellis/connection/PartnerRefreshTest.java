@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.PartnerApp;
 import dev.trellis.sandbox.PartnerGrant;
@@ -22,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -225,17 +226,7 @@ class PartnerRefreshTest {
     }
 
     static <T> T eventually(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        return Await.until(probe);
     }
 
     static void update(String sql) throws Exception {
@@ -246,14 +237,6 @@ class PartnerRefreshTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (java.sql.SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return 0;
-            }
-            throw e;
-        }
+        return Rows.count(postgres.getPostgresDatabase(), sql);
     }
 }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.ClientCredentials;
 import dev.trellis.sandbox.Sandbox;
@@ -15,9 +17,6 @@ import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
@@ -157,28 +156,10 @@ class TwoInstancesTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (java.sql.SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return 0;
-            }
-            throw e;
-        }
+        return Rows.count(postgres.getPostgresDatabase(), sql);
     }
 
     static <T> T eventually(Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s");
-            }
-            Thread.sleep(100);
-        }
+        return Await.until(probe);
     }
 }
