@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.LogCapture;
 import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.ClientCredentials;
@@ -24,7 +20,6 @@ import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
 import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +37,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Connections made at runtime against the sandbox over HTTP and real PostgreSQL: the two seed flows (a sourcing
@@ -60,24 +54,13 @@ class ConnectionsTest {
     static TestHome home;
     static Hub hub;
     static DataSource db;
-    static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    static OutputStreamAppender<ILoggingEvent> appender;
+    static LogCapture LOG;
     /** every secret a test sent, for the last test to look for */
     static final List<String> SECRETS = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logs);
-        encoder.setPattern("%level %logger %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logs);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(LOG);
-        appender.start();
-        logs.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        LOG = LogCapture.start();
 
         sandbox = Sandbox.start(SandboxSettings.builder().seed(21).candidates(150).rateLimit(0).build());
         home = new TestHome(dir).shippedStreamsUnscheduled()
@@ -100,7 +83,7 @@ class ConnectionsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+        LOG.close();
         if (hub != null) {
             hub.stop();
         }
@@ -356,7 +339,7 @@ class ConnectionsTest {
         // a broken edit is refused with its key named; the tenant keeps running as it was
         home.write("config/tenants/live.properties", file + "harvest.user-id = nobody\n");
         Thread.sleep(2_500);
-        assertTrue(LOG.toString(StandardCharsets.UTF_8).contains("Key 'harvest.user-id' in"), "the bad key is named");
+        assertTrue(LOG.text().contains("Key 'harvest.user-id' in"), "the bad key is named");
         assertEquals(202, api("POST", "/api/streams/live/candidates/sync", null).status());
 
         java.nio.file.Files.delete(dir.resolve("config/tenants/live.properties"));
@@ -411,7 +394,7 @@ class ConnectionsTest {
     @Order(99)
     void noSecretIsInTheLogsTheMetricsTheAnswersOrTheDatabaseInClear() throws Exception {
         assertTrue(SECRETS.size() >= 5);
-        String logs = LOG.toString(StandardCharsets.UTF_8);
+        String logs = LOG.text();
         assertTrue(logs.contains("Connection gem created"), "the log was captured");
         String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
         StringBuilder answers = new StringBuilder();

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
+import dev.trellis.hub.LogCapture;
 import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.PartnerApp;
@@ -21,7 +17,6 @@ import dev.trellis.sandbox.PartnerGrant;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,7 +38,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * "Connect with Greenhouse" against the sandbox's partner OAuth over HTTP and real PostgreSQL, without a browser:
@@ -64,22 +58,11 @@ class PartnerConnectTest {
     static Hub hub;
     static DataSource db;
     static PartnerApp app;
-    static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    static OutputStreamAppender<ILoggingEvent> appender;
+    static LogCapture LOG;
 
     @BeforeAll
     static void start() throws Exception {
-        LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(logs);
-        encoder.setPattern("%level %logger %msg%n%ex");
-        encoder.start();
-        appender = new OutputStreamAppender<>();
-        appender.setContext(logs);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(LOG);
-        appender.start();
-        logs.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        LOG = LogCapture.start();
 
         sandbox = Sandbox.start(SandboxSettings.builder().seed(33).candidates(60).rateLimit(0).build());
         home = new TestHome(dir).shippedStreamsUnscheduled();
@@ -104,7 +87,7 @@ class PartnerConnectTest {
 
     @AfterAll
     static void stop() throws Exception {
-        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+        LOG.close();
         if (hub != null) {
             hub.stop();
         }
@@ -262,7 +245,7 @@ class PartnerConnectTest {
     @Test
     @Order(99)
     void thePartnerSecretAndTokensAreNeverInTheClear() throws Exception {
-        String logs = LOG.toString(StandardCharsets.UTF_8);
+        String logs = LOG.text();
         assertFalse(logs.contains(app.clientSecret()), "client secret in the logs");
         assertFalse(metrics().contains(app.clientSecret()));
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
