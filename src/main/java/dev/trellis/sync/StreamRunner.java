@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -52,7 +53,14 @@ public final class StreamRunner {
         String tenantId = exchange.getIn().getHeader(HubHeaders.TENANT, String.class);
         StreamCatalog.Entry stream = entry(exchange);
         StreamDefinition def = stream.definition();
-        Tenant tenant = tenants.find(tenantId).filter(t -> t.harvest().isPresent() && stream.covers(t.id()))
+        Optional<Tenant> found = tenants.find(tenantId);
+        if (found.isEmpty() && tenantId != null) {
+            // removed or paused since its run was claimed: nothing to run, and nothing to dead-letter
+            LOG.info("Stream {} of tenant {} not run: the tenant is no longer served", stream.stream(), tenantId);
+            exchange.getIn().setBody(StreamSync.Result.skippedRun());
+            return;
+        }
+        Tenant tenant = found.filter(t -> t.harvest().isPresent() && stream.covers(t.id()))
                 .orElseThrow(() -> new ConfigException("Stream " + stream.stream() + " does not cover tenant '"
                         + tenantId + "' (unknown, without Harvest credentials, or not in the stream's tenants parameter)"));
         String paused = pausedReason(exchange, tenantId, def.stream());
