@@ -233,11 +233,15 @@ class PartnerConnectTest {
         sandbox.faults().loseRefreshAnswers(1);
         sandbox.advanceClock(Duration.ofMinutes(61));
         api("GET", "/api/tenants/acme/check");
+        // whichever partner tenant refreshes first (acme's check, or another tenant's running sync) loses the answer
         JsonNode tenant = eventually(() -> {
-            JsonNode t = api("GET", "/api/tenants/acme").json();
-            return t.get("status").asText().equals("disconnected") ? t : null;
+            for (JsonNode t : api("GET", "/api/tenants?status=disconnected").json().get("tenants")) {
+                if (t.get("reasons").toString().contains("the refresh answer was lost")) {
+                    return t;
+                }
+            }
+            return null;
         });
-        assertTrue(tenant.get("reasons").toString().contains("the refresh answer was lost"), tenant.toString());
         assertTrue(tenant.get("reasons").toString().contains("re-authorize"), tenant.toString());
         assertTrue(metrics().contains("trellis_partner_refreshes_total{outcome=\"lost\"} 1.0"), metrics());
     }
