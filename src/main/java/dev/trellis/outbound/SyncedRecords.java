@@ -2,11 +2,11 @@ package dev.trellis.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trellis.change.ChangeSource;
 import dev.trellis.sync.StreamCatalog;
 import dev.trellis.sync.StreamDefinition;
 import dev.trellis.sync.SyncTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +50,12 @@ final class SyncedRecords {
             return;
         }
         var page = JsonNodeFactory.instance.arrayNode().add(record);
-        tables.upsert(c, definition(stream), tenant, page, page.toString(), false);
+        tables.upsert(c, definition(stream), tenant, page, page.toString(), false, ChangeSource.WRITE_BACK, false);
     }
 
     /** Marks a record deleted in the stream's table, as the sync does when Greenhouse no longer has it. */
     void markDeleted(Connection c, String stream, String tenant, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update " + definition(stream).table()
-                + " set deleted_at = coalesce(deleted_at, now()) where tenant = ? and id = ?")) {
-            ps.setString(1, tenant);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+        tables.markDeleted(c, definition(stream), tenant, List.of(id), ChangeSource.WRITE_BACK);
     }
 
     private StreamDefinition definition(String stream) {

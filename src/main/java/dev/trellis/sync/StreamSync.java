@@ -1,6 +1,7 @@
 package dev.trellis.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.change.ChangeSource;
 import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
@@ -183,7 +184,7 @@ public final class StreamSync {
                     try (var st = c.createStatement()) {
                         st.execute("set local synchronous_commit = off");
                     }
-                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords());
+                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords(), ChangeSource.POLL, false);
                     SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.trellis.change.ChangeSource;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,9 +58,10 @@ public final class SyncTable {
     /**
      * Upserts one page in one statement; records equal to the stored row write nothing. Returns the rows written.
      * With {@code deleted}, the records are ones Greenhouse reports as deleted and are kept with deleted_at set.
+     * {@code source} and {@code backfill} describe the change for the change feed.
      */
-    public int upsert(Connection c, StreamDefinition def, String tenant, JsonNode page, String pageText, boolean deleted)
-            throws SQLException {
+    public int upsert(Connection c, StreamDefinition def, String tenant, JsonNode page, String pageText, boolean deleted,
+            ChangeSource source, boolean backfill) throws SQLException {
         if (page.isEmpty()) {
             return 0;
         }
@@ -77,6 +80,20 @@ public final class SyncTable {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenant);
             ps.setString(2, records);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Marks records deleted (those already deleted stay as they are). Returns the rows marked. */
+    public int markDeleted(Connection c, StreamDefinition def, String tenant, Collection<Long> ids, ChangeSource source)
+            throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("update " + def.table()
+                + " set deleted_at = now() where tenant = ? and id = any(?) and deleted_at is null")) {
+            ps.setString(1, tenant);
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             return ps.executeUpdate();
         }
     }
