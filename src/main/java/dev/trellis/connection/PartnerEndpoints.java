@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -31,12 +32,12 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     private final CamelContext context;
     private final PartnerSettings partner;
     private final OAuthStates states;
-    private final PartnerGrants grants;
+    private final Map<GrantApi, PartnerGrants> grants;
     private final Connections connections;
     private final byte[] expected;
     private final SecretMasker masker;
 
-    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states, PartnerGrants grants,
+    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states, Map<GrantApi, PartnerGrants> grants,
             Connections connections, String apiToken, SecretMasker masker) {
         this.context = context;
         this.partner = partner;
@@ -73,9 +74,17 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
                 return;
             }
         }
-        if (!partner.enabled()) {
-            page(ctx, 404, "Partner connections are off", "This hub has no partner app configured "
-                    + "(trellis.partner.client-id).");
+        String apiName = ctx.request().getParam("api");
+        Optional<GrantApi> api = GrantApi.of(apiName == null ? GrantApi.HARVEST.label : apiName);
+        if (api.isEmpty()) {
+            page(ctx, 400, "Bad request", "Parameter 'api' must be harvest (the default) or ingestion.");
+            return;
+        }
+        Optional<PartnerSettings.App> app = partner.app(api.get());
+        if (app.isEmpty()) {
+            page(ctx, 404, "Partner connections are off", "This hub has no " + api.get().label + " partner app "
+                    + "configured (trellis.partner." + (api.get() == GrantApi.HARVEST ? "" : "ingestion.")
+                    + "client-id).");
             return;
         }
         String tenant = ctx.request().getParam("tenant");
@@ -98,11 +107,12 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
                         + ": it cannot be connected through Greenhouse here.");
                 return;
             }
-            String state = states.create(tenant, returnTo);
-            String location = partner.authorizeUrl() + (partner.authorizeUrl().getQuery() == null ? "?" : "&")
-                    + "client_id=" + enc(partner.clientId()) + "&redirect_uri=" + enc(partner.redirectUri().toString())
+            String state = states.create(tenant, api.get(), returnTo);
+            PartnerSettings.App a = app.get();
+            String location = a.authorizeUrl() + (a.authorizeUrl().getQuery() == null ? "?" : "&")
+                    + "client_id=" + enc(a.clientId()) + "&redirect_uri=" + enc(a.redirectUri().toString())
                     + "&response_type=code&state=" + enc(state)
-                    + (partner.scopes().isEmpty() ? "" : "&scope=" + enc(String.join(" ", partner.scopes())));
+                    + (a.scopes().isEmpty() ? "" : "&scope=" + enc(String.join(" ", a.scopes())));
             redirect(ctx, location);
         } catch (Exception e) {
             failed(ctx, "GET " + START, e);
@@ -142,7 +152,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
             }
             PartnerGrants.TokenAnswer answer;
             try {
-                answer = grants.exchange(code);
+                answer = grants.get(pending.api()).exchange(code);
             } catch (PartnerGrants.Refused e) {
                 LOG.warn("Partner connection {}: the code was refused ({})", pending.tenant(), e.error);
                 page(ctx, 400, "Greenhouse refused the authorization", "Greenhouse did not accept this authorization "
@@ -156,7 +166,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
                         + "endpoint did not answer. Nothing was saved. Start again in a moment.");
                 return;
             }
-            TenantStore.Row row = connections.connectPartner(pending.tenant(), answer);
+            TenantStore.Row row = connections.connectPartner(pending.tenant(), pending.api(), answer);
             redirect(ctx, back(pending, "status=" + row.status()));
         } catch (ApiException e) {
             page(ctx, e.status(), "Cannot connect", e.getMessage());

@@ -198,7 +198,7 @@ class PartnerConnectTest {
     @Order(6)
     void aRevokedGrantDisconnectsWithReauthorizeAndANewAuthorizationResumesIt() throws Exception {
         // the customer removes the app in Greenhouse
-        assertTrue(sandbox.revokePartnerGrant(token("acme", PartnerGrants.REFRESH)));
+        assertTrue(sandbox.revokePartnerGrant(token("acme", GrantApi.HARVEST.refreshName)));
         // the next Harvest call gets 401, refreshes once, and Greenhouse answers invalid_grant
         api("GET", "/api/tenants/acme/check");
         JsonNode tenant = eventually(() -> {
@@ -211,7 +211,7 @@ class PartnerConnectTest {
         assertEquals(1, invalid, "one refresh attempt, then no more requests against the dead grant");
         api("GET", "/api/tenants/acme/check");
         assertEquals(invalid, sandbox.partnerInvalidGrants(), "a dead grant is not asked again");
-        assertTrue(metrics().contains("trellis_partner_refreshes_total{outcome=\"invalid_grant\"} 1.0"),
+        assertTrue(metrics().contains("trellis_partner_refreshes_total{api=\"harvest\",outcome=\"invalid_grant\"} 1.0"),
                 metrics());
 
         long rows = count("select count(*) from gh_candidates where tenant = 'acme'");
@@ -243,7 +243,7 @@ class PartnerConnectTest {
             return null;
         });
         assertTrue(tenant.get("reasons").toString().contains("re-authorize"), tenant.toString());
-        assertTrue(metrics().contains("trellis_partner_refreshes_total{outcome=\"lost\"} 1.0"), metrics());
+        assertTrue(metrics().contains("trellis_partner_refreshes_total{api=\"harvest\",outcome=\"lost\"} 1.0"), metrics());
     }
 
     @Test
