@@ -277,18 +277,9 @@ class PartnerConnectTest {
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    /** A stored token of the tenant, opened with the hub's key (the sandbox finds a grant by its refresh token). */
+    /** The tenant's stored token, opened with the hub's key (the sandbox finds a grant by its refresh token). */
     static String token(String tenant, String name) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select key_id, nonce, sealed from tenant_secret where tenant = ? and name = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), tenant + " has no " + name);
-                return new SecretBox(KeyRing.load(dir.resolve("data"))).open(tenant,
-                        new SecretBox.Sealed(rs.getString(1), rs.getBytes(2), rs.getBytes(3)));
-            }
-        }
+        return StoredSecret.open(db, dir, tenant, name);
     }
 
     static HttpResponse<String> get(String url) throws Exception {

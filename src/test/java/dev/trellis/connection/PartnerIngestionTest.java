@@ -17,9 +17,6 @@ import dev.trellis.sandbox.SandboxSettings;
 import dev.trellis.sandbox.Scopes;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -172,16 +169,7 @@ class PartnerIngestionTest {
 
     /** The tenant's stored token, opened with the hub's key (the sandbox finds a grant by its refresh token). */
     static String token(String tenant, String name) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select key_id, nonce, sealed from tenant_secret where tenant = ? and name = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), tenant + " has no " + name);
-                return new SecretBox(KeyRing.load(dir.resolve("data"))).open(tenant,
-                        new SecretBox.Sealed(rs.getString(1), rs.getBytes(2), rs.getBytes(3)));
-            }
-        }
+        return StoredSecret.open(db, dir, tenant, name);
     }
 
     static HttpCalls.Answer api(String method, String path) throws Exception {
