@@ -105,8 +105,29 @@ final class ListFilters {
 
         add(FILTERS.get(Resource.APPLICATION_STAGES), "application_ids", Kind.IDS, "application_id");
         add(FILTERS.get(Resource.REJECTION_REASONS), "include_defaults", Kind.SPECIAL, null);
-        add(FILTERS.get(Resource.CUSTOM_FIELDS), "field_type", Kind.TEXT, "field_type");
-        add(FILTERS.get(Resource.CUSTOM_FIELD_OPTIONS), "custom_field_ids", Kind.IDS, "custom_field_id");
+        m = FILTERS.get(Resource.CUSTOM_FIELDS);
+        add(m, "field_type", Kind.TEXT, "field_type");
+        add(m, "active", Kind.BOOLEAN, "active");
+        add(m, "name", Kind.TEXT, "name");
+        add(m, "name_key", Kind.TEXT, "name_key");
+
+        m = FILTERS.get(Resource.CUSTOM_FIELD_OPTIONS);
+        add(m, "custom_field_ids", Kind.IDS, "custom_field_id");
+        add(m, "active", Kind.BOOLEAN, "active");
+        // the parent field's name_key: how v3 serves degrees, schools and disciplines (docs/greenhouse.md#filters)
+        add(m, "custom_field_key", Kind.SPECIAL, "custom_field_id");
+
+        m = FILTERS.get(Resource.JOB_OWNERS);
+        m.put("type", new Filter("type", Kind.ENUM, "type", List.of("sourcer", "recruiter", "coordinator")));
+        add(FILTERS.get(Resource.JOB_INTERVIEW_STAGES), "active", Kind.BOOLEAN, "active");
+        add(FILTERS.get(Resource.OPENINGS), "application_ids", Kind.IDS, "application_id");
+        add(FILTERS.get(Resource.OPENINGS), "close_reason_ids", Kind.IDS, "close_reason_id");
+        add(FILTERS.get(Resource.APPLICATION_STAGES), "current", Kind.BOOLEAN, "current");
+        add(FILTERS.get(Resource.APPLICATION_STAGES), "job_interview_stage_ids", Kind.IDS, "job_interview_stage_id");
+        add(FILTERS.get(Resource.INTERVIEWERS), "scorecard_ids", Kind.IDS, "scorecard_id");
+        FILTERS.get(Resource.INTERVIEWERS).put("response_status", new Filter("response_status", Kind.ENUM,
+                "response_status", List.of("needs_action", "declined", "tentative", "accepted")));
+        add(FILTERS.get(Resource.OFFERS), "opening_ids", Kind.IDS, "opening_id");
 
         m = FILTERS.get(Resource.OFFERS);
         add(m, "application_ids", Kind.IDS, "application_id");
@@ -118,6 +139,8 @@ final class ListFilters {
         m = FILTERS.get(Resource.SCORECARDS);
         add(m, "application_ids", Kind.IDS, "application_id");
         add(m, "interviewer_ids", Kind.IDS, "interviewer_id");
+        add(m, "submitter_ids", Kind.IDS, "submitter_id");
+        m.put("status", new Filter("status", Kind.ENUM, "status", List.of("draft", "complete")));
 
         m = FILTERS.get(Resource.APPLIED_CANDIDATE_TAGS);
         add(m, "candidate_ids", Kind.IDS, "candidate_id");
