@@ -245,7 +245,7 @@ final class OrgGenerator {
 
     /**
      * The first custom fields are Greenhouse's own education fields, whose options v3 serves as degrees, schools and
-     * disciplines ({@code custom_field_key}); the rest are org-defined select fields (docs/greenhouse.md#custom-fields).
+     * disciplines ({@code custom_field_key}); the rest are org-defined select fields (docs/greenhouse.md#resources-and-fields).
      */
     private static final String[][] SYSTEM_FIELDS = {{"degree", "Degree"}, {"school_name", "School Name"},
         {"discipline", "Discipline"}};
