@@ -110,6 +110,9 @@ final class OrgChanges {
         String now = org.now();
         ObjectNode rejected = org.update(Resource.APPLICATIONS, id, a -> {
             a.put("status", "rejected");
+            a.putNull("stage_id");
+            a.putNull("job_interview_stage_id");
+            a.put("needs_decision", false);
             a.put("rejection_reason_id", OrgGenerator.id(Resource.REJECTION_REASONS, 1));
             a.put("rejected_at", now);
             a.put("last_activity_at", now);

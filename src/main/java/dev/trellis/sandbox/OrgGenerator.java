@@ -662,9 +662,19 @@ final class OrgGenerator {
         o.put("prospect", false);
         o.putArray("prospective_job_ids");
         o.put("status", f.status());
-        o.put("stage_id", id(Resource.APPLICATION_STAGES, time.lastChild(Resource.APPLICATION_STAGES, a)));
+        // a rejected or hired application is in no stage any more: Greenhouse gives it no stage ids (docs/greenhouse.md#resources-and-fields)
+        boolean terminal = f.status().equals("rejected") || f.status().equals("hired");
+        if (terminal) {
+            o.putNull("stage_id");
+        } else {
+            o.put("stage_id", id(Resource.APPLICATION_STAGES, time.lastChild(Resource.APPLICATION_STAGES, a)));
+        }
         o.put("stage_name", Names.STAGES[f.stageOrder()]);
-        o.put("job_interview_stage_id", jobStageId(f.jobIndex(), f.stageOrder()));
+        if (terminal) {
+            o.putNull("job_interview_stage_id");
+        } else {
+            o.put("job_interview_stage_id", jobStageId(f.jobIndex(), f.stageOrder()));
+        }
         o.put("recruiter_id", id(Resource.USERS, humanUserIndex(g)));
         if (g.chance(0.5)) {
             o.put("coordinator_id", id(Resource.USERS, humanUserIndex(g)));
@@ -682,7 +692,8 @@ final class OrgGenerator {
         }
         o.put("last_activity_at", Timeline.iso(updated));
         o.put("location_address", g.pick(Names.CITIES));
-        o.put("needs_decision", g.chance(0.2));
+        boolean decision = g.chance(0.2);
+        o.put("needs_decision", decision && !terminal);
         ArrayNode answers = o.putArray("answers");
         if (g.chance(0.5)) {
             answers.addObject().put("question", "Do you need a visa?").put("answer", g.chance(0.3) ? "Yes" : "No");

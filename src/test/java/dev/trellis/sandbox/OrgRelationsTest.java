@@ -168,6 +168,11 @@ class OrgRelationsTest {
             }
         });
         for (JsonNode a : apps.values()) {
+            boolean terminal = Set.of("rejected", "hired").contains(a.get("status").asText());
+            if (terminal && (!a.get("stage_id").isNull() || !a.get("job_interview_stage_id").isNull()
+                    || a.get("needs_decision").asBoolean())) {
+                bad.add("a rejected or hired application is in no stage and needs no decision: " + a);
+            }
             if (!a.get("stage_id").isNull()) {
                 JsonNode stage = org.get(Resource.APPLICATION_STAGES).get(a.get("stage_id").asLong());
                 if (stage == null || !stage.get("current").asBoolean()
