@@ -156,7 +156,7 @@ final class OrgGenerator {
             return "partner.integration@sandbox.example.com";
         }
         if (userIndex == SERVICE_ACCOUNT) {
-            // a service account has no e-mail: v3 shows its primary_email as "" (docs/greenhouse.md#resources-and-fields)
+            // a service account has no e-mail: primary_email "" (docs/greenhouse.md#resources-and-fields)
             return "";
         }
         Gen g = gen(Resource.USERS, userIndex);
@@ -245,7 +245,8 @@ final class OrgGenerator {
 
     /**
      * The first custom fields are Greenhouse's own education fields, whose options v3 serves as degrees, schools and
-     * disciplines ({@code custom_field_key}); the rest are org-defined select fields (docs/greenhouse.md#resources-and-fields).
+     * disciplines ({@code custom_field_key}); the rest are org-defined select fields
+     * (docs/greenhouse.md#resources-and-fields).
      */
     private static final String[][] SYSTEM_FIELDS = {{"degree", "Degree"}, {"school_name", "School Name"},
         {"discipline", "Discipline"}};
@@ -253,7 +254,7 @@ final class OrgGenerator {
         {"Bachelor's Degree", "Master's Degree", "Doctor of Philosophy (Ph.D.)", "Associate's Degree"},
         {"Universitetet i Oslo", "ETH Zürich", "Université de Montréal", "Stanford University"},
         {"Computer Science", "Mathematics", "Økonomi", "Mechanical Engineering"}};
-    /** Org-defined fields: name, field_type, option labels. */
+    /** Org-defined fields (name, field_type), their option labels in ORG_OPTIONS. */
     private static final String[][] ORG_FIELDS = {{"Desired Salary", "candidate"}, {"Notice Period", "application"},
         {"Cost Center", "job"}, {"Seniority", "job"}, {"Remote OK", "opening"}};
     private static final String[][] ORG_OPTIONS = {{"< 50k €", "50–80k €", "80–120k €", "> 120k €"},
@@ -340,7 +341,7 @@ final class OrgGenerator {
     String customFieldOptionName(long field, long nth) {
         String[] labels = field <= SYSTEM_FIELDS.length ? SYSTEM_OPTIONS[(int) field - 1]
                 : ORG_OPTIONS[(int) ((field - SYSTEM_FIELDS.length - 1) % ORG_OPTIONS.length)];
-        return nth < labels.length ? labels[(int) nth] : "Option " + (char) ('A' + nth % 26) + (nth >= 26 ? nth / 26 : "");
+        return nth < labels.length ? labels[(int) nth] : "Option " + (nth + 1);
     }
 
     private void customFieldOption(ObjectNode o, long i) {
@@ -451,7 +452,7 @@ final class OrgGenerator {
         long nth = i - time.firstChild(Resource.JOB_OWNERS, job);
         o.put("job_id", id(Resource.JOBS, job));
         o.put("user_id", id(Resource.USERS, humanUserIndex(g)));
-        // Greenhouse calls the hiring-team role "type"; sourcers are never responsible (docs/greenhouse.md#resources-and-fields)
+        // the hiring-team role is "type"; a sourcer is never responsible (docs/greenhouse.md#resources-and-fields)
         o.put("type", nth == 0 ? "recruiter" : nth == 1 ? "coordinator" : "sourcer");
         o.put("responsible", nth < 2);
     }
@@ -662,7 +663,7 @@ final class OrgGenerator {
         o.put("prospect", false);
         o.putArray("prospective_job_ids");
         o.put("status", f.status());
-        // a rejected or hired application is in no stage any more: Greenhouse gives it no stage ids (docs/greenhouse.md#resources-and-fields)
+        // a rejected or hired application is in no stage: no stage ids (docs/greenhouse.md#resources-and-fields)
         boolean terminal = f.status().equals("rejected") || f.status().equals("hired");
         if (terminal) {
             o.putNull("stage_id");
@@ -795,7 +796,7 @@ final class OrgGenerator {
             o.put("email", userEmail(u));
         }
         o.put("response_status", g.pick(new String[] {"accepted", "accepted", "tentative", "declined", "needs_action"}));
-        // Greenhouse gives each user on the panel a scorecard; outsiders get none (docs/greenhouse.md#resources-and-fields)
+        // each user on the panel has a scorecard, outsiders none (docs/greenhouse.md#resources-and-fields)
         if (u < 0) {
             o.putNull("scorecard_id");
         } else {
