@@ -128,6 +128,27 @@ final class ListFilters {
         FILTERS.get(Resource.INTERVIEWERS).put("response_status", new Filter("response_status", Kind.ENUM,
                 "response_status", List.of("needs_action", "declined", "tentative", "accepted")));
         add(FILTERS.get(Resource.OFFERS), "opening_ids", Kind.IDS, "opening_id");
+        add(FILTERS.get(Resource.OFFERS), "resolved_at", Kind.DATE, "resolved_at");
+        add(FILTERS.get(Resource.OPENINGS), "opened_at", Kind.DATE, "opened_at");
+        add(FILTERS.get(Resource.OPENINGS), "closed_at", Kind.DATE, "closed_at");
+        add(FILTERS.get(Resource.OPENINGS), "opening_id", Kind.TEXT, "opening_id");
+        add(FILTERS.get(Resource.JOBS), "opened_at", Kind.DATE, "opened_at");
+        add(FILTERS.get(Resource.JOBS), "closed_at", Kind.DATE, "closed_at");
+        add(FILTERS.get(Resource.USERS), "primary_email", Kind.TEXT, "primary_email");
+        add(FILTERS.get(Resource.USERS), "deactivated", Kind.BOOLEAN, "deactivated");
+        add(FILTERS.get(Resource.APPLICATIONS), "referrer_ids", Kind.IDS, "referrer_id");
+        add(FILTERS.get(Resource.APPLICATIONS), "stage_name", Kind.TEXT, "stage_name");
+        add(FILTERS.get(Resource.INTERVIEWS), "job_interview_ids", Kind.IDS, "job_interview_id");
+        add(FILTERS.get(Resource.INTERVIEWS), "organizer_ids", Kind.IDS, "organizer_id");
+        add(FILTERS.get(Resource.INTERVIEWS), "ends_at", Kind.DATE, "ends_at");
+        add(FILTERS.get(Resource.SCORECARDS), "interview_kit_ids", Kind.IDS, "interview_kit_id");
+        add(FILTERS.get(Resource.SCORECARDS), "interviewed_at", Kind.DATE, "interviewed_at");
+        add(FILTERS.get(Resource.SCORECARDS), "submitted_at", Kind.DATE, "submitted_at");
+        FILTERS.get(Resource.NOTES).put("type", new Filter("type", Kind.ENUM, "type", List.of("NOTE", "ACTIVITY",
+                "INTERVIEW", "EMAIL", "FOLLOW_UP", "TAKE_HOME_TEST", "LINKEDIN_NOTE", "LINKEDIN_INMAIL",
+                "AVAILABILITY_REQUEST", "MIGRATION_ERROR", "TOUCHPOINT", "FORM", "FEEDBACK")));
+        FILTERS.get(Resource.NOTES).put("visibility", new Filter("visibility", Kind.ENUM, "visibility",
+                List.of("admin_only_visible", "privately_visible", "publicly_visible")));
 
         m = FILTERS.get(Resource.OFFERS);
         add(m, "application_ids", Kind.IDS, "application_id");

@@ -142,7 +142,17 @@ class GreenhouseShapeTest {
                 "/v3/openings?application_ids=1", "/v3/openings?close_reason_ids=701",
                 "/v3/application_stages?current=true", "/v3/interviewers?scorecard_ids=1",
                 "/v3/interviewers?response_status=accepted", "/v3/scorecards?status=draft",
-                "/v3/scorecards?submitter_ids=1", "/v3/offers?opening_ids=1", "/v3/job_interview_stages?active=true")) {
+                "/v3/scorecards?submitter_ids=1", "/v3/offers?opening_ids=1", "/v3/job_interview_stages?active=true",
+                "/v3/offers?resolved_at=gte%7C2019-01-01T00:00:00Z", "/v3/openings?opened_at=gte%7C2019-01-01T00:00:00Z",
+                "/v3/openings?closed_at=lt%7C2030-01-01T00:00:00Z", "/v3/openings?opening_id=OPN-1-1",
+                "/v3/jobs?opened_at=gte%7C2019-01-01T00:00:00Z", "/v3/jobs?closed_at=gte%7C2019-01-01T00:00:00Z",
+                "/v3/users?primary_email=x%40example.com", "/v3/users?deactivated=false",
+                "/v3/applications?referrer_ids=1", "/v3/applications?stage_name=Offer",
+                "/v3/interviews?job_interview_ids=1", "/v3/interviews?organizer_ids=1",
+                "/v3/interviews?ends_at=gte%7C2019-01-01T00:00:00Z", "/v3/scorecards?interview_kit_ids=5001",
+                "/v3/scorecards?interviewed_at=gte%7C2019-01-01T00:00:00Z",
+                "/v3/scorecards?submitted_at=gte%7C2019-01-01T00:00:00Z", "/v3/notes?type=EMAIL",
+                "/v3/notes?visibility=privately_visible")) {
             SandboxHttp.Answer a = http.get(token, path);
             assertEquals(200, a.status(), path + " " + a.body());
         }
@@ -150,6 +160,11 @@ class GreenhouseShapeTest {
         assertFalse(recruiters.isEmpty());
         assertTrue(recruiters.stream().allMatch(o -> o.get("type").asText().equals("recruiter")));
         assertEquals(422, http.get(token, "/v3/job_owners?type=hiring_manager").status());
+        List<JsonNode> resolved = http.all(token, "/v3/offers?per_page=500&resolved_at=gte%7C2000-01-01T00:00:00Z");
+        assertTrue(resolved.stream().allMatch(o -> !o.get("resolved_at").isNull()), resolved.toString());
+        List<JsonNode> emails = http.all(token, "/v3/notes?per_page=500&type=EMAIL");
+        assertFalse(emails.isEmpty());
+        assertTrue(emails.stream().allMatch(n -> n.get("type").asText().equals("EMAIL")));
     }
 
     @Test
