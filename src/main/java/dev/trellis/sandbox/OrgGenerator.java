@@ -2,6 +2,11 @@ package dev.trellis.sandbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Derives every generated record from (seed, resource, index) alone, so nothing is stored for untouched records.
@@ -151,7 +156,8 @@ final class OrgGenerator {
             return "partner.integration@sandbox.example.com";
         }
         if (userIndex == SERVICE_ACCOUNT) {
-            return "harvest.isu@sandbox.example.com";
+            // a service account has no e-mail: primary_email "" (docs/greenhouse.md#resources-and-fields)
+            return "";
         }
         Gen g = gen(Resource.USERS, userIndex);
         String first = g.pick(Names.FIRST);
@@ -176,7 +182,10 @@ final class OrgGenerator {
         o.put("name", first + " " + last);
         o.put("job_title", g.pick(Names.TITLES));
         o.put("primary_email", email);
-        o.putArray("emails").add(email);
+        ArrayNode emails = o.putArray("emails");
+        if (!email.isEmpty()) {
+            emails.add(email);
+        }
         o.put("deactivated", isDeactivated(i));
         o.put("site_admin", isSiteAdmin(i));
         o.put("employee_id", "E" + (1000 + i));
@@ -234,25 +243,116 @@ final class OrgGenerator {
         return index <= DEFAULT_REJECTION_REASONS;
     }
 
+    /**
+     * The first custom fields are Greenhouse's own education fields, whose options v3 serves as degrees, schools and
+     * disciplines ({@code custom_field_key}); the rest are org-defined select fields
+     * (docs/greenhouse.md#resources-and-fields).
+     */
+    private static final String[][] SYSTEM_FIELDS = {{"degree", "Degree"}, {"school_name", "School Name"},
+        {"discipline", "Discipline"}};
+    private static final String[][] SYSTEM_OPTIONS = {
+        {"Bachelor's Degree", "Master's Degree", "Doctor of Philosophy (Ph.D.)", "Associate's Degree"},
+        {"Universitetet i Oslo", "ETH Zürich", "Université de Montréal", "Stanford University"},
+        {"Computer Science", "Mathematics", "Økonomi", "Mechanical Engineering"}};
+    /** Org-defined fields (name, field_type), their option labels in ORG_OPTIONS. */
+    private static final String[][] ORG_FIELDS = {{"Desired Salary", "candidate"}, {"Notice Period", "application"},
+        {"Cost Center", "job"}, {"Seniority", "job"}, {"Remote OK", "opening"}};
+    private static final String[][] ORG_OPTIONS = {{"< 50k €", "50–80k €", "80–120k €", "> 120k €"},
+        {"None", "1 month", "2 months", "3 months"}, {"CC-100 Engineering", "CC-200 Sales", "CC-300 Operations",
+            "CC-400 People"}, {"Junior", "Mid", "Senior", "Principal"}, {"Yes", "No", "Hybrid"}};
+    /** Index of the org-defined candidate field "Desired Salary", which every generated candidate fills in. */
+    static final long DESIRED_SALARY_FIELD = SYSTEM_FIELDS.length + 1;
+
+    private String customFieldName(long i) {
+        if (i <= SYSTEM_FIELDS.length) {
+            return SYSTEM_FIELDS[(int) i - 1][1];
+        }
+        long k = i - SYSTEM_FIELDS.length;
+        long round = (k - 1) / ORG_FIELDS.length;
+        String name = ORG_FIELDS[(int) ((k - 1) % ORG_FIELDS.length)][0];
+        return round == 0 ? name : name + " " + (round + 1);
+    }
+
+    /** The field's name_key: a system field's key, else the lower-case name with underscores. */
+    String customFieldKey(long i) {
+        if (i <= SYSTEM_FIELDS.length) {
+            return SYSTEM_FIELDS[(int) i - 1][0];
+        }
+        StringBuilder key = new StringBuilder();
+        for (String word : customFieldName(i).split(" ")) {
+            String w = Names.ascii(word);
+            if (!w.isEmpty()) {
+                key.append(key.length() == 0 ? "" : "_").append(w);
+            }
+        }
+        return key.toString();
+    }
+
+    private static String customFieldType(long i) {
+        return i <= SYSTEM_FIELDS.length ? "candidate"
+                : ORG_FIELDS[(int) ((i - SYSTEM_FIELDS.length - 1) % ORG_FIELDS.length)][1];
+    }
+
     private void customField(ObjectNode o, long i) {
-        String name = cycle(Names.CUSTOM_FIELDS, i);
-        o.put("name", name);
-        o.put("field_type", i % 3 == 0 ? "application" : i % 3 == 1 ? "candidate" : "job");
+        String type = customFieldType(i);
+        boolean system = i <= SYSTEM_FIELDS.length;
+        boolean job = type.equals("job");
+        o.put("name", customFieldName(i));
+        o.put("field_type", type);
         o.put("value_type", "single_select");
-        o.put("private", i % 4 == 0);
+        o.put("private", !system && i % 4 == 0);
         o.put("required", false);
         o.put("active", true);
-        o.put("name_key", Names.ascii(name.replace(' ', '_')) + "_" + i);
-        o.put("description", "Sandbox field «" + name + "»");
+        o.put("name_key", customFieldKey(i));
+        o.put("description", system ? null : "Sandbox field «" + customFieldName(i) + "»");
+        o.put("sort_order", i - 1);
+        if (system) {
+            o.put("internal_type", customFieldKey(i));
+        } else {
+            o.putNull("internal_type");
+        }
+        // flags Greenhouse documents for one field type only are null on the others
+        putFlag(o, "api_only", job, false);
+        o.put("application_type", type.equals("application") ? "all_applications" : null);
+        o.putNull("default_value");
+        putFlag(o, "expose_in_job_board_api", job, i % 2 == 0);
+        o.putNull("placeholder");
+        putFlag(o, "require_approval", job || type.equals("opening"), false);
+        o.putNull("template_token_string");
+        putFlag(o, "trigger_new_version", type.equals("offer"), false);
+        if (system) {
+            o.putNull("updated_by_id");
+        } else {
+            o.put("updated_by_id", id(Resource.USERS, SITE_ADMIN));
+        }
+        putFlag(o, "use_for_job_approvals", job, false);
+        putFlag(o, "use_for_offer_approvals", job, false);
+    }
+
+    private static void putFlag(ObjectNode o, String name, boolean applies, boolean value) {
+        if (applies) {
+            o.put(name, value);
+        } else {
+            o.putNull(name);
+        }
+    }
+
+    /** Label of the {@code nth} (0-based) option of custom field {@code field}. */
+    String customFieldOptionName(long field, long nth) {
+        String[] labels = field <= SYSTEM_FIELDS.length ? SYSTEM_OPTIONS[(int) field - 1]
+                : ORG_OPTIONS[(int) ((field - SYSTEM_FIELDS.length - 1) % ORG_OPTIONS.length)];
+        return nth < labels.length ? labels[(int) nth] : "Option " + (nth + 1);
     }
 
     private void customFieldOption(ObjectNode o, long i) {
         long field = time.parentIndex(Resource.CUSTOM_FIELD_OPTIONS, i);
-        long first = time.firstChild(Resource.CUSTOM_FIELD_OPTIONS, field);
+        long nth = i - time.firstChild(Resource.CUSTOM_FIELD_OPTIONS, field);
         o.put("custom_field_id", id(Resource.CUSTOM_FIELDS, field));
-        o.put("name", "Option " + (char) ('A' + (i - first) % 26));
-        o.put("sort_order", i - first);
+        o.put("name", customFieldOptionName(field, nth));
+        o.put("sort_order", nth);
         o.put("external_id", "CFO-" + i);
+        // an option deleted in Greenhouse stays listed, inactive, so old values still resolve
+        o.put("active", Math.floorMod(Gen.hash(seed, 3050, i), 10) != 0);
     }
 
     // ---- jobs --------------------------------------------------------------------------------------------------
@@ -352,7 +452,8 @@ final class OrgGenerator {
         long nth = i - time.firstChild(Resource.JOB_OWNERS, job);
         o.put("job_id", id(Resource.JOBS, job));
         o.put("user_id", id(Resource.USERS, humanUserIndex(g)));
-        o.put("role", nth == 0 ? "recruiter" : nth == 1 ? "coordinator" : "sourcer");
+        // the hiring-team role is "type"; a sourcer is never responsible (docs/greenhouse.md#resources-and-fields)
+        o.put("type", nth == 0 ? "recruiter" : nth == 1 ? "coordinator" : "sourcer");
         o.put("responsible", nth < 2);
     }
 
@@ -362,22 +463,113 @@ final class OrgGenerator {
         o.put("user_id", id(Resource.USERS, humanUserIndex(g)));
     }
 
+    /** Greenhouse-style close reasons: names starting "Hire -" are hires (docs/greenhouse.md#resources-and-fields). */
+    static final long HIRE_CLOSE_REASON = 701;
+    static final long NON_HIRE_CLOSE_REASON = 703;
+
     private void opening(ObjectNode o, long i) {
         long job = time.parentIndex(Resource.OPENINGS, i);
-        boolean open = !jobStatus(job).equals("closed");
+        long nth = i - time.firstChild(Resource.OPENINGS, job);
+        String status = jobStatus(job);
         long created = time.created(Resource.OPENINGS, i);
+        long[] filled = hires().getOrDefault(job, NO_HIRES);
         o.put("job_id", id(Resource.JOBS, job));
-        o.put("opening_id", "OPN-" + job + "-" + (i - time.firstChild(Resource.OPENINGS, job) + 1));
-        o.put("open", open);
-        o.put("opened_at", Timeline.iso(created));
-        if (open) {
+        o.put("opening_id", "OPN-" + job + "-" + (nth + 1));
+        o.put("sort_order", nth);
+        // opened when its job opened: a draft job's openings have not been
+        if (status.equals("draft")) {
+            o.putNull("opened_at");
+        } else {
+            o.put("opened_at", Timeline.iso(created));
+        }
+        if (nth < filled.length) {
+            // filled by a hire: closed, with a hire close reason and the application that filled it
+            long a = filled[(int) nth];
+            long hired = hiredAt(a, created);
+            o.put("open", false);
+            o.put("closed_at", Timeline.iso(hired));
+            o.put("close_reason_id", HIRE_CLOSE_REASON + Math.floorMod(i, 2));
+            o.put("application_id", id(Resource.APPLICATIONS, a));
+            o.put("target_start_on", Timeline.iso(hired + 30 * Timeline.DAY).substring(0, 10));
+        } else if (status.equals("closed")) {
+            o.put("open", false);
+            o.put("closed_at", Timeline.iso(created + 40 * Timeline.DAY));
+            o.put("close_reason_id", NON_HIRE_CLOSE_REASON + Math.floorMod(i, 2));
+            o.putNull("application_id");
+            o.putNull("target_start_on");
+        } else {
+            o.put("open", true);
             o.putNull("closed_at");
             o.putNull("close_reason_id");
-        } else {
-            o.put("closed_at", Timeline.iso(created + 40 * Timeline.DAY));
-            o.put("close_reason_id", 700 + i % 3);
+            o.putNull("application_id");
+            if (Math.floorMod(Gen.hash(seed, 3070, i), 2) == 0) {
+                o.put("target_start_on", Timeline.iso(created + 90 * Timeline.DAY).substring(0, 10));
+            } else {
+                o.putNull("target_start_on");
+            }
         }
-        o.putNull("application_id");
+        o.putObject("custom_fields");
+    }
+
+    /** When application {@code a} was hired: its last activity, never before the opening it filled opened. */
+    private long hiredAt(long a, long openingCreated) {
+        long created = time.created(Resource.APPLICATIONS, a);
+        return Math.max(openingCreated + Timeline.DAY, time.updated(Resource.APPLICATIONS, a, created));
+    }
+
+    private static final long[] NO_HIRES = new long[0];
+    private volatile Map<Long, long[]> hires;
+
+    /** Per job index, its hired application indexes, ascending: the k-th fills the job's k-th opening. */
+    private Map<Long, long[]> hires() {
+        Map<Long, long[]> h = hires;
+        if (h == null) {
+            synchronized (this) {
+                if (hires == null) {
+                    hires = computeHires();
+                }
+                h = hires;
+            }
+        }
+        return h;
+    }
+
+    /**
+     * A hire fills an opening of its job, and an open job keeps at least one opening open (a job closes when its last
+     * opening does): applications drawn as hired beyond what their job's openings allow stay in process at the Offer
+     * stage. One pass over the drawn applications, done once per organisation.
+     */
+    private Map<Long, long[]> computeHires() {
+        Map<Long, List<Long>> byJob = new HashMap<>();
+        long n = size(Resource.APPLICATIONS);
+        for (long a = 1; a <= n; a++) {
+            ApplicationFacts f = drawnFacts(a);
+            if (f.status().equals("hired")) {
+                List<Long> list = byJob.computeIfAbsent(f.jobIndex(), k -> new ArrayList<>());
+                if (list.size() < hireCapacity(f.jobIndex())) {
+                    list.add(a);
+                }
+            }
+        }
+        Map<Long, long[]> out = new HashMap<>();
+        byJob.forEach((job, list) -> out.put(job, list.stream().mapToLong(Long::longValue).toArray()));
+        return out;
+    }
+
+    private long hireCapacity(long job) {
+        long openings = Math.max(0, time.lastChild(Resource.OPENINGS, job) - time.firstChild(Resource.OPENINGS, job) + 1);
+        return switch (jobStatus(job)) {
+            case "draft" -> 0;
+            case "open" -> Math.max(0, openings - 1);
+            default -> openings;
+        };
+    }
+
+    /** Rank of a hired application among its job's hires (= the opening it filled), or -1 when not hired. */
+    private int hireRank(long a, long job) {
+        long[] filled = hires().getOrDefault(job, NO_HIRES);
+        int k = Arrays.binarySearch(filled, a);
+        return k >= 0 ? k : -1;
     }
 
     // ---- candidates and their children -------------------------------------------------------------------------
@@ -419,8 +611,14 @@ final class OrgGenerator {
         o.putArray("social_media_addresses").addObject()
                 .put("value", "https://linkedin.example.com/in/" + Names.ascii(first + last) + i);
         ObjectNode cf = o.putObject("custom_fields");
-        cf.putObject("desired_salary").put("name", "Desired Salary").put("type", "short_text")
-                .put("value", (50 + g.nextInt(100)) + "k €");
+        // the value is one of the options of the candidate field it names, as Greenhouse keys it (by name_key)
+        long field = DESIRED_SALARY_FIELD;
+        if (size(Resource.CUSTOM_FIELDS) >= field) {
+            long options = time.lastChild(Resource.CUSTOM_FIELD_OPTIONS, field)
+                    - time.firstChild(Resource.CUSTOM_FIELD_OPTIONS, field) + 1;
+            cf.putObject(customFieldKey(field)).put("name", customFieldName(field)).put("type", "single_select")
+                    .put("value", options > 0 ? customFieldOptionName(field, g.nextLong(options)) : null);
+        }
     }
 
     private long appliedTagIndex(long appliedIndex) {
@@ -433,6 +631,15 @@ final class OrgGenerator {
     }
 
     ApplicationFacts applicationFacts(long a) {
+        ApplicationFacts f = drawnFacts(a);
+        if (f.status().equals("hired") && hireRank(a, f.jobIndex()) < 0) {
+            // no opening left to fill: the offer is still out (see computeHires)
+            return new ApplicationFacts(f.candidateIndex(), f.jobIndex(), OrgSizes.JOB_STAGES - 1, "in_process");
+        }
+        return f;
+    }
+
+    private ApplicationFacts drawnFacts(long a) {
         Gen g = new Gen(seed, 3030, a);
         long candidate = time.parentIndex(Resource.APPLICATIONS, a);
         long jobs = size(Resource.JOBS);
@@ -456,9 +663,19 @@ final class OrgGenerator {
         o.put("prospect", false);
         o.putArray("prospective_job_ids");
         o.put("status", f.status());
-        o.put("stage_id", id(Resource.APPLICATION_STAGES, time.lastChild(Resource.APPLICATION_STAGES, a)));
+        // a rejected or hired application is in no stage: no stage ids (docs/greenhouse.md#resources-and-fields)
+        boolean terminal = f.status().equals("rejected") || f.status().equals("hired");
+        if (terminal) {
+            o.putNull("stage_id");
+        } else {
+            o.put("stage_id", id(Resource.APPLICATION_STAGES, time.lastChild(Resource.APPLICATION_STAGES, a)));
+        }
         o.put("stage_name", Names.STAGES[f.stageOrder()]);
-        o.put("job_interview_stage_id", jobStageId(f.jobIndex(), f.stageOrder()));
+        if (terminal) {
+            o.putNull("job_interview_stage_id");
+        } else {
+            o.put("job_interview_stage_id", jobStageId(f.jobIndex(), f.stageOrder()));
+        }
         o.put("recruiter_id", id(Resource.USERS, humanUserIndex(g)));
         if (g.chance(0.5)) {
             o.put("coordinator_id", id(Resource.USERS, humanUserIndex(g)));
@@ -476,7 +693,8 @@ final class OrgGenerator {
         }
         o.put("last_activity_at", Timeline.iso(updated));
         o.put("location_address", g.pick(Names.CITIES));
-        o.put("needs_decision", g.chance(0.2));
+        boolean decision = g.chance(0.2);
+        o.put("needs_decision", decision && !terminal);
         ArrayNode answers = o.putArray("answers");
         if (g.chance(0.5)) {
             answers.addObject().put("question", "Do you need a visa?").put("answer", g.chance(0.3) ? "Yes" : "No");
@@ -494,10 +712,10 @@ final class OrgGenerator {
         o.put("application_id", id(Resource.APPLICATIONS, a));
         int order = current ? f.stageOrder() : 0;
         o.put("job_interview_stage_id", jobStageId(f.jobIndex(), order));
-        o.put("name", Names.STAGES[order]);
         o.put("entered_at", Timeline.iso(current ? exitFirst : appCreated));
         if (current) {
             o.putNull("exited_at");
+            // counts up to now: Organisation fills it in when the record is read
             o.putNull("days_in_stage");
         } else {
             o.put("exited_at", Timeline.iso(exitFirst));
@@ -506,86 +724,170 @@ final class OrgGenerator {
         o.put("current", current);
     }
 
+    /** Whole days from entered to {@code untilMillis} (exited, or now for the current stage). */
+    static Long daysInStage(String enteredAt, long untilMillis) {
+        if (enteredAt == null) {
+            return null;
+        }
+        return Math.max(0, (untilMillis - java.time.Instant.parse(enteredAt).toEpochMilli()) / Timeline.DAY);
+    }
+
     static final String[] INTERVIEW_STATUSES = {"scheduled", "awaiting_feedback", "complete", "complete", "complete",
         "skipped", "to_be_scheduled", "collect_feedback"};
+
+    String interviewStatus(long i) {
+        return INTERVIEW_STATUSES[(int) Math.floorMod(Gen.hash(seed, 3040, i), INTERVIEW_STATUSES.length)];
+    }
+
+    private long interviewStart(long i) {
+        return time.created(Resource.INTERVIEWS, i) + (1 + Math.floorMod(Gen.hash(seed, 3041, i), 10)) * Timeline.DAY;
+    }
 
     private void interview(ObjectNode o, long i) {
         Gen g = gen(Resource.INTERVIEWS, i);
         long a = time.parentIndex(Resource.INTERVIEWS, i);
         ApplicationFacts f = applicationFacts(a);
-        long starts = time.created(Resource.INTERVIEWS, i) + (1 + g.nextInt(10)) * Timeline.DAY;
+        String status = interviewStatus(i);
+        // an interview waiting to be scheduled has no time, calendar event or organizer yet
+        boolean scheduled = !status.equals("to_be_scheduled");
+        long starts = interviewStart(i);
         o.put("application_id", id(Resource.APPLICATIONS, a));
         o.put("job_id", id(Resource.JOBS, f.jobIndex()));
         o.put("job_interview_id", jobStageId(f.jobIndex(), f.stageOrder()) * 10 + 1);
-        o.put("starts_at", Timeline.iso(starts));
-        o.put("ends_at", Timeline.iso(starts + 3_600_000L));
+        o.put("starts_at", scheduled ? Timeline.iso(starts) : null);
+        o.put("ends_at", scheduled ? Timeline.iso(starts + 3_600_000L) : null);
         o.putNull("all_day_start_on");
         o.putNull("all_day_end_on");
-        o.put("location", "Room " + (1 + g.nextInt(9)) + (char) ('A' + g.nextInt(4)));
-        o.put("video_conferencing_url", "https://meet.example.com/" + Long.toString(g.next() & 0xffffffffL, 36));
-        if (g.chance(0.5)) {
+        String room = "Room " + (1 + g.nextInt(9)) + (char) ('A' + g.nextInt(4));
+        String meet = "https://meet.example.com/" + Long.toString(g.next() & 0xffffffffL, 36);
+        o.put("location", scheduled ? room : null);
+        o.put("video_conferencing_url", scheduled ? meet : null);
+        if (scheduled && g.chance(0.5)) {
             o.put("external_event_id", "gcal-" + Long.toHexString(g.next()));
         } else {
             o.putNull("external_event_id");
         }
-        o.put("organizer_id", id(Resource.USERS, humanUserIndex(g)));
-        o.put("status", g.pick(INTERVIEW_STATUSES));
-        o.put("scheduled_at", Timeline.iso(time.created(Resource.INTERVIEWS, i)));
+        long organizer = humanUserIndex(g);
+        if (scheduled) {
+            o.put("organizer_id", id(Resource.USERS, organizer));
+        } else {
+            o.putNull("organizer_id");
+        }
+        o.put("status", status);
+        o.put("scheduled_at", scheduled ? Timeline.iso(time.created(Resource.INTERVIEWS, i)) : null);
         o.putNull("availability_received_at");
+    }
+
+    /** The user on interviewer row {@code i}, or -1 for an attendee outside Greenhouse. */
+    private long interviewerUser(long i) {
+        Gen g = gen(Resource.INTERVIEWERS, i);
+        return g.chance(0.1) ? -1 : humanUserIndex(g);
     }
 
     private void interviewer(ObjectNode o, long i) {
         Gen g = gen(Resource.INTERVIEWERS, i);
+        long u = g.chance(0.1) ? -1 : humanUserIndex(g);
         o.put("interview_id", id(Resource.INTERVIEWS, time.parentIndex(Resource.INTERVIEWERS, i)));
-        if (g.chance(0.1)) {
+        if (u < 0) {
             o.putNull("user_id");
             o.put("email", "external.panel" + i + "@partner.example.net");
         } else {
-            long u = humanUserIndex(g);
             o.put("user_id", id(Resource.USERS, u));
             o.put("email", userEmail(u));
         }
         o.put("response_status", g.pick(new String[] {"accepted", "accepted", "tentative", "declined", "needs_action"}));
-        o.putNull("scorecard_id");
+        // each user on the panel has a scorecard, outsiders none (docs/greenhouse.md#resources-and-fields)
+        if (u < 0) {
+            o.putNull("scorecard_id");
+        } else {
+            o.put("scorecard_id", id(Resource.SCORECARDS, i));
+        }
     }
 
+    String userName(long userIndex) {
+        Gen g = gen(Resource.USERS, userIndex);
+        return g.pick(Names.FIRST) + " " + g.pick(Names.LAST);
+    }
+
+    /**
+     * Scorecard {@code i} is interviewer row {@code i}'s: a draft until its interview is complete. When that row is an
+     * outsider, the scorecard is one a user filled in by hand for the same application (Greenhouse has those too).
+     */
     private void scorecard(ObjectNode o, long i) {
         Gen g = gen(Resource.SCORECARDS, i);
-        long a = time.parentIndex(Resource.SCORECARDS, i);
-        long created = time.created(Resource.SCORECARDS, i);
-        long u = humanUserIndex(g);
-        boolean complete = g.chance(0.85);
+        long iv = time.parentIndex(Resource.INTERVIEWERS, i);
+        long a = time.parentIndex(Resource.INTERVIEWS, iv);
+        long u = interviewerUser(i);
+        boolean manual = u < 0;
+        if (manual) {
+            u = humanUserIndex(g);
+        }
+        String interviewStatus = interviewStatus(iv);
+        boolean complete = manual || interviewStatus.equals("complete");
+        long interviewed = interviewStart(iv);
         o.put("application_id", id(Resource.APPLICATIONS, a));
         o.put("interviewer_id", id(Resource.USERS, u));
-        o.put("submitter_id", id(Resource.USERS, u));
-        o.put("interview_kit_id", 5000 + g.nextInt(50));
-        o.put("candidate_rating", g.pick(new String[] {"strong_no", "no", "yes", "strong_yes", "no_decision"}));
-        o.put("status", complete ? "complete" : "draft");
-        o.put("interviewed_at", Timeline.iso(created));
         if (complete) {
-            o.put("submitted_at", Timeline.iso(created + 3_600_000L));
+            o.put("submitter_id", id(Resource.USERS, u));
         } else {
-            o.putNull("submitted_at");
+            o.putNull("submitter_id");
         }
-        o.put("notes", "<p>Solid fundamentals; «would hire».</p>");
-        o.put("private_notes", "Compensation expectations high.");
-        o.put("public_notes", "Good communication.");
+        o.put("interview_kit_id", 5000 + g.nextInt(50));
+        String rating = g.pick(new String[] {"strong_no", "no", "yes", "strong_yes", "no_decision"});
+        o.put("candidate_rating", complete ? rating : null);
+        o.put("status", complete ? "complete" : "draft");
+        boolean hasTime = manual || !interviewStatus.equals("to_be_scheduled");
+        o.put("interviewed_at", hasTime ? Timeline.iso(interviewed) : null);
+        o.put("submitted_at", complete ? Timeline.iso(interviewed + (1 + g.nextInt(48)) * 3_600_000L) : null);
+        long mentioned = humanUserIndex(g);
+        String name = userName(mentioned);
+        String tag = "@[" + name + "](user:" + id(Resource.USERS, mentioned) + ")";
+        notes(o, "notes", complete, "<p>Solid fundamentals; «would hire». Loop in %s.</p>", name, tag);
+        notes(o, "private_notes", complete, "Compensation expectations high; %s knows.", name, tag);
+        notes(o, "public_notes", complete, "Good communication, as %s noted.", name, tag);
+    }
+
+    /** A note and its {@code _with_tags} twin: the mention as a plain name, and as Greenhouse's user tag. */
+    private static void notes(ObjectNode o, String field, boolean present, String text, String name, String tag) {
+        o.put(field, present ? String.format(text, "@" + name) : null);
+        o.put(field + "_with_tags", present ? String.format(text, tag) : null);
     }
 
     private void offer(ObjectNode o, long i) {
-        Gen g = gen(Resource.OFFERS, i);
         long a = time.parentIndex(Resource.OFFERS, i);
         ApplicationFacts f = applicationFacts(a);
         long created = time.created(Resource.OFFERS, i);
+        long updated = time.updated(Resource.OFFERS, i, created);
+        long first = time.firstChild(Resource.OFFERS, a);
+        boolean latest = i == time.lastChild(Resource.OFFERS, a);
+        // the latest version follows its application; earlier versions were superseded
+        String status = !latest ? "Deprecated" : switch (f.status()) {
+            case "hired" -> "Accepted";
+            case "rejected" -> "Rejected";
+            default -> "Created";
+        };
         o.put("application_id", id(Resource.APPLICATIONS, a));
         o.put("candidate_id", id(Resource.CANDIDATES, f.candidateIndex()));
         o.put("job_id", id(Resource.JOBS, f.jobIndex()));
-        o.put("opening_id", id(Resource.OPENINGS, time.firstChild(Resource.OPENINGS, f.jobIndex())));
-        o.put("version", 1 + g.nextInt(2));
-        o.put("status", g.pick(new String[] {"Created", "Accepted", "Rejected", "Deprecated"}));
+        long firstOpening = time.firstChild(Resource.OPENINGS, f.jobIndex());
+        int rank = status.equals("Accepted") ? hireRank(a, f.jobIndex()) : -1;
+        if (rank >= 0) {
+            o.put("opening_id", id(Resource.OPENINGS, firstOpening + rank));
+        } else if (firstOpening <= time.lastChild(Resource.OPENINGS, f.jobIndex())) {
+            o.put("opening_id", id(Resource.OPENINGS, firstOpening));
+        } else {
+            o.putNull("opening_id");
+        }
+        o.put("version", i - first + 1);
+        o.put("status", status);
         o.put("sent_on", Timeline.iso(created).substring(0, 10));
         o.put("starts_on", Timeline.iso(created + 60 * Timeline.DAY).substring(0, 10));
-        o.putNull("resolved_at");
+        // resolved when accepted or rejected, between the offer's creation and its last update
+        if (status.equals("Accepted") || status.equals("Rejected")) {
+            o.put("resolved_at", Timeline.iso(created + (updated - created) / 2));
+        } else {
+            o.putNull("resolved_at");
+        }
         o.putObject("custom_fields");
     }
 

@@ -59,17 +59,35 @@ final class Organisation {
         Table t = tables.get(r);
         ObjectNode c = t.created.get(id);
         if (c != null) {
-            return c;
+            return asOfNow(r, c);
         }
         ObjectNode changed = t.changed.get(id);
         if (changed != null) {
-            return changed;
+            return asOfNow(r, changed);
         }
         long index = t.indexOf(id);
         if (index < 0) {
             return null;
         }
-        return generator.generate(r, index);
+        return asOfNow(r, generator.generate(r, index));
+    }
+
+    /**
+     * What depends on the time of reading: the current stage's days_in_stage counts up to now, as Greenhouse computes
+     * it, without a change to updated_at. Stored records are not touched: a copy is answered.
+     */
+    private ObjectNode asOfNow(Resource r, ObjectNode rec) {
+        if (r != Resource.APPLICATION_STAGES || !rec.path("current").asBoolean()) {
+            return rec;
+        }
+        ObjectNode copy = rec.deepCopy();
+        Long days = OrgGenerator.daysInStage(rec.path("entered_at").textValue(), clock.millis());
+        if (days == null) {
+            copy.putNull("days_in_stage");
+        } else {
+            copy.put("days_in_stage", days);
+        }
+        return copy;
     }
 
     boolean exists(Resource r, long id) {
@@ -179,12 +197,12 @@ final class Organisation {
             long id = r.idBase() + i;
             if (!t.deleted.contains(id)) {
                 ObjectNode changed = t.changed.get(id);
-                visitor.accept(changed != null ? changed : generator.generate(r, i));
+                visitor.accept(asOfNow(r, changed != null ? changed : generator.generate(r, i)));
             }
         }
         for (ObjectNode rec : t.created.values()) {
             if (!t.deleted.contains(rec.get("id").asLong())) {
-                visitor.accept(rec);
+                visitor.accept(asOfNow(r, rec));
             }
         }
     }
