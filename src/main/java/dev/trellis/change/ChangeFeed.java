@@ -12,9 +12,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Reads change events ascending by seq after a cursor, up to the read horizon: it stops at the first event whose
- * xid is not below the oldest running transaction (change_event.xid in V14), so an event committed later with a
- * lower seq is never skipped.
+ * Reads change events ascending by seq after a cursor, up to the bound below which every event has committed or
+ * rolled back (change_event_bound() in V14), so an event committed later with a lower seq is never skipped.
  */
 public final class ChangeFeed {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,16 +37,22 @@ public final class ChangeFeed {
 
     public Page read(Query q) throws SQLException {
         String sql = "select seq, tenant, stream, record_id, op, fields, before::text, after::text, updated_at, seen_at, "
-                + "source, backfill, xid < pg_snapshot_xmin(pg_current_snapshot()) as final from change_event "
-                + "where seq > ?" + (q.tenant() == null ? "" : " and tenant = ?")
+                + "source, backfill from change_event where seq > ? and seq <= ?" + (q.tenant() == null ? "" : " and tenant = ?")
                 + (q.stream() == null ? "" : " and stream = ?") + (q.includeBackfill() ? "" : " and not backfill")
                 + " order by seq limit ?";
         List<ChangeEvent> events = new ArrayList<>();
-        boolean stopped = false;
         try (Connection c = dataSource.getConnection()) {
+            // a statement of its own, before the read's: the read's snapshot must be taken after it
+            long bound;
+            try (PreparedStatement ps = c.prepareStatement("select change_event_bound()");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                bound = rs.getLong(1);
+            }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 ps.setLong(i++, q.after());
+                ps.setLong(i++, bound);
                 if (q.tenant() != null) {
                     ps.setString(i++, q.tenant());
                 }
@@ -57,10 +62,6 @@ public final class ChangeFeed {
                 ps.setInt(i, q.limit());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (!rs.getBoolean(13)) {
-                            stopped = true; // not final yet: neither it nor anything after it
-                            break;
-                        }
                         events.add(event(rs));
                     }
                 }
@@ -68,7 +69,7 @@ public final class ChangeFeed {
             // after the page: a trim that ran meanwhile is seen, so no event it took goes missing silently
             long trimmed = ChangeTrim.trimmedThrough(c);
             long next = events.isEmpty() ? q.after() : events.get(events.size() - 1).seq();
-            return new Page(events, next, !stopped && events.size() == q.limit(), trimmed);
+            return new Page(events, next, events.size() == q.limit(), trimmed);
         }
     }
 
