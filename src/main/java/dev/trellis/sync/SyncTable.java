@@ -83,13 +83,15 @@ public final class SyncTable {
                 + "deleted_at = " + deletedAt + " "
                 + "where " + t + ".raw is distinct from excluded.raw or (" + t + ".deleted_at is "
                 + (deleted ? "null" : "not null") + ") returning id, raw, updated_at, deleted_at), "
-                + "events as (insert into change_event (tenant, stream, record_id, op, fields, after, before, updated_at, "
-                + "source, backfill) select ?, ?, up.id, d.op, diff.fields, up.raw, diff.before, up.updated_at, ?, "
-                + "d.op = 'create' and ? from up left join prev p on p.id = up.id "
-                + "cross join lateral (select " + OP + " as op) d "
-                + "left join lateral (select array_agg(k order by k) as fields, jsonb_object_agg(k, p.raw -> k) as before "
-                + "from (select jsonb_object_keys(up.raw) as k union select jsonb_object_keys(p.raw)) keys "
-                + "where d.op = 'update' and up.raw -> k is distinct from p.raw -> k) diff on true "
+                + CLAIM + ", events as (insert into change_event (xid, tenant, stream, record_id, op, fields, after, "
+                + "before, updated_at, source, backfill) select claim.xid, ?, ?, up.id, d.op, diff.fields, up.raw, "
+                + "diff.before, up.updated_at, ?, d.op = 'create' and ? from claim cross join up "
+                + "left join prev p on p.id = up.id cross join lateral (select " + OP + " as op) d "
+                // each side's pairs once (a full join of jsonb_each), not a lookup per key
+                + "left join lateral (select array_agg(coalesce(n.key, o.key) order by coalesce(n.key, o.key)) as fields, "
+                + "jsonb_object_agg(coalesce(n.key, o.key), o.value) as before "
+                + "from jsonb_each(up.raw) n full join jsonb_each(p.raw) o on o.key = n.key "
+                + "where d.op = 'update' and n.value is distinct from o.value) diff on true "
                 + "where d.op is not null) "
                 + "select count(*) from up";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -148,9 +150,15 @@ public final class SyncTable {
      * record as {@code after}; its parameters, in order: tenant, stream, source.
      */
     static String eventsOf(String rows, String op) {
-        return "events as (insert into change_event (tenant, stream, record_id, op, after, updated_at, source) "
-                + "select ?, ?, id, '" + op + "', raw, updated_at, ? from " + rows + ")";
+        return CLAIM + ", events as (insert into change_event (xid, tenant, stream, record_id, op, after, updated_at, "
+                + "source) select claim.xid, ?, ?, id, '" + op + "', raw, updated_at, ? from claim cross join " + rows + ")";
     }
+
+    /**
+     * The change feed's claim (V14), once per statement rather than once per row as the xid column's default would:
+     * joined ahead of the rows, it runs before their first seq is drawn.
+     */
+    private static final String CLAIM = "claim as (select change_event_claim() as xid)";
 
     private static boolean distinctIds(JsonNode page) {
         Set<Long> ids = new HashSet<>(page.size() * 2);
