@@ -74,7 +74,8 @@ public final class SyncTable {
         // prev reads the rows as they were before this statement (a CTE's snapshot), up writes, events compares them
         String sql = "with incoming as (select r from jsonb_array_elements(?::jsonb) r), "
                 + "prev as (select s.id, s.raw, s.deleted_at from " + t + " s where s.tenant = ? "
-                + "and s.id in (select (r->>'id')::bigint from incoming)), "
+                // = any(array(...)): the primary key's index, never a scan of the tenant's rows
+                + "and s.id = any(array(select (r->>'id')::bigint from incoming))), "
                 + "up as (insert into " + t + " (tenant, id, created_at, updated_at, raw, last_seen_at, deleted_at) "
                 + "select ?, (r->>'id')::bigint, (r->>'created_at')::timestamptz, (r->>'updated_at')::timestamptz, r, "
                 + "now(), " + (deleted ? "now()" : "null") + " from incoming "
@@ -82,7 +83,7 @@ public final class SyncTable {
                 + "updated_at = excluded.updated_at, raw = excluded.raw, last_seen_at = excluded.last_seen_at, "
                 + "deleted_at = " + deletedAt + " "
                 + "where " + t + ".raw is distinct from excluded.raw or (" + t + ".deleted_at is "
-                + (deleted ? "null" : "not null") + ") returning id, raw, updated_at, deleted_at), "
+                + (deleted ? "null" : "not null") + ") returning id, raw, updated_at, deleted_at, xmax = 0 as inserted), "
                 + CLAIM + ", events as (insert into change_event (xid, tenant, stream, record_id, op, fields, after, "
                 + "before, updated_at, source, backfill) select claim.xid, ?, ?, up.id, d.op, diff.fields, up.raw, "
                 + "diff.before, up.updated_at, ?, d.op = 'create' and ? from claim cross join up "
@@ -91,7 +92,7 @@ public final class SyncTable {
                 + "left join lateral (select array_agg(coalesce(n.key, o.key) order by coalesce(n.key, o.key)) as fields, "
                 + "jsonb_object_agg(coalesce(n.key, o.key), o.value) as before "
                 + "from jsonb_each(up.raw) n full join jsonb_each(p.raw) o on o.key = n.key "
-                + "where d.op = 'update' and n.value is distinct from o.value) diff on true "
+                + "where d.op = 'update' and p.id is not null and n.value is distinct from o.value) diff on true "
                 + "where d.op is not null) "
                 + "select count(*) from up";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -111,15 +112,15 @@ public final class SyncTable {
     }
 
     /**
-     * A written row's op: new (or undeleted) = create, newly deleted = delete, content changed = update. A record
-     * first seen already deleted is a delete, except in the first backfill (consumers never had it); a deleted
-     * record whose content changes logs nothing (it stays gone).
+     * A written row's op: inserted = create, newly deleted = delete, undeleted = create, content changed = update. A
+     * record first seen already deleted is a delete, except in the first backfill (consumers never had it); a deleted
+     * record whose content changes logs nothing (it stays gone). Inserted is told by the new row's xmax (0), not by
+     * prev, which another transaction's insert of the same id, committed meanwhile, is missing from.
      */
-    private static final String OP = "case when p.id is null then case when up.deleted_at is null then 'create' "
+    private static final String OP = "case when up.inserted then case when up.deleted_at is null then 'create' "
             + "when not ? then 'delete' end "
-            + "when p.deleted_at is null and up.deleted_at is not null then 'delete' "
-            + "when p.deleted_at is not null and up.deleted_at is null then 'create' "
-            + "when up.deleted_at is null then 'update' end";
+            + "when up.deleted_at is not null then case when p.deleted_at is null then 'delete' end "
+            + "when p.deleted_at is not null then 'create' else 'update' end";
 
     /**
      * Marks records deleted (those already deleted stay as they are), with their delete events in the same

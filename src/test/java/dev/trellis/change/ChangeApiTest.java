@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trellis.hub.Await;
 import dev.trellis.hub.HttpCalls;
 import dev.trellis.hub.Hub;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxSettings;
+import dev.trellis.sync.StreamDefinition;
+import dev.trellis.sync.SyncTable;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +20,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** GET /api/changes over HTTP on real PostgreSQL: the read horizon, retention and 410, bad parameters. */
 class ChangeApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
     static Sandbox sandbox;
@@ -100,6 +108,41 @@ class ChangeApiTest {
                     "event 2 is not given while event 1 may still commit");
             younger.commit();
             assertEquals(List.of(1L, 2L), ids("tenant=acme&stream=horizon_order"));
+        }
+    }
+
+    @Test
+    void aRecordAnotherTransactionInsertedMeanwhileIsAnUpdateNotASecondCreate() throws Exception {
+        SyncTable tables = new SyncTable(db);
+        StreamDefinition def = StreamDefinition.from(Map.of("stream", "race"));
+        tables.ensure(def);
+        JsonNode one = JSON.readTree("[{\"id\": 7, \"name\": \"one\", \"updated_at\": \"2026-01-01T00:00:00Z\"}]");
+        JsonNode two = JSON.readTree("[{\"id\": 7, \"name\": \"two\", \"updated_at\": \"2026-01-02T00:00:00Z\"}]");
+        try (Connection webhook = db.getConnection(); Connection poll = db.getConnection()) {
+            webhook.setAutoCommit(false);
+            tables.upsert(webhook, def, "acme", one, one.toString(), false, ChangeSource.WEBHOOK, false);
+            // the poll's upsert of the same id waits for the webhook's insert, then updates what it committed
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tables.upsert(poll, def, "acme", two, two.toString(), false, ChangeSource.POLL, false);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until(() -> count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'") > 0 ? true : null);
+            webhook.commit();
+            assertEquals(1, polled.get(10, TimeUnit.SECONDS));
+        }
+        HttpCalls.Answer a = HttpCalls.get(home.apiUrl() + "/api/changes?tenant=acme&stream=race");
+        List<String> ops = new ArrayList<>();
+        a.json().get("events").forEach(e -> ops.add(e.get("op").asText() + " " + e.get("source").asText()));
+        assertEquals(List.of("create webhook", "update poll"), ops, a.body());
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
