@@ -1,5 +1,6 @@
 package dev.trellis.hub;
 
+import dev.trellis.change.ChangeRoutes;
 import dev.trellis.check.CheckRoutes;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.SecretRef;
@@ -69,6 +70,7 @@ public final class Hub {
         main.configure().addRoutesBuilder(new DeadLetterRoutes());
         main.configure().addRoutesBuilder(new StreamTemplate());
         main.configure().addRoutesBuilder(new StreamRoutes());
+        main.configure().addRoutesBuilder(new ChangeRoutes());
         main.configure().addRoutesBuilder(new CheckRoutes());
         main.configure().addRoutesBuilder(new OutboxRoutes());
         main.configure().addRoutesBuilder(new IngestionRoutes());

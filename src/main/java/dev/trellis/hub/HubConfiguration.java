@@ -2,6 +2,8 @@ package dev.trellis.hub;
 
 import dev.trellis.api.ApiGate;
 import dev.trellis.api.ApiSettings;
+import dev.trellis.change.ChangeSettings;
+import dev.trellis.change.Changes;
 import dev.trellis.check.CheckService;
 import dev.trellis.check.CheckSettings;
 import dev.trellis.check.CheckSetup;
@@ -77,6 +79,7 @@ public final class HubConfiguration implements CamelConfiguration {
         SyncSettings sync = SyncSettings.bind(settings);
         ConnectionSettings connections = ConnectionSettings.bind(settings);
         PartnerSettings partner = PartnerSettings.bind(settings);
+        ChangeSettings changes = ChangeSettings.bind(settings);
         registry.bind(ErrorSettings.class.getName(), errors);
         registry.bind(CheckSettings.class.getName(), check);
         registry.bind(IngestionSettings.class.getName(), ingestion);
@@ -121,6 +124,8 @@ public final class HubConfiguration implements CamelConfiguration {
                 greenhouse.gateway(), greenhouse.budget(), masker, meters);
         StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
+        // the change feed's API and retention (docs/changes.md); the events themselves are written with the rows
+        Changes.configure(context, changes, dataSource, tenantRegistry, masker);
         CheckService checks = registry.lookupByNameAndType(CheckService.BEAN, CheckService.class);
         boolean demo = fileTenants.isEmpty() && hub.demo() && !ConnectionSetup.anyConnection(dataSource);
         List<Tenant> local = fileTenants;

@@ -1,12 +1,14 @@
 package dev.trellis.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trellis.change.ChangeSource;
 import dev.trellis.config.Tenant;
 import dev.trellis.greenhouse.GreenhouseException;
 import dev.trellis.greenhouse.GreenhouseGateway;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,10 +100,17 @@ public final class IdSweep {
             c.setAutoCommit(false);
             long deleted;
             try {
-                deleted = execute(c, "update " + t + " set deleted_at = now() where tenant = ? and deleted_at is null "
-                        + "and last_seen_at < ? and not " + listedClause, tenant.id(), StreamState.ts(began), def.stream());
-                long back = execute(c, "update " + t + " set deleted_at = null where tenant = ? and deleted_at is not null "
-                        + "and " + listedClause, tenant.id(), def.stream());
+                // each update appends its events (delete, and create for a record listed again) in its statement
+                String sweep = ChangeSource.SWEEP.label();
+                deleted = count(c, "with changed as (update " + t + " set deleted_at = now() where tenant = ? "
+                        + "and deleted_at is null and last_seen_at < ? and not " + listedClause
+                        + " returning id, raw, updated_at), " + SyncTable.eventsOf("changed", "delete")
+                        + " select count(*) from changed", tenant.id(), StreamState.ts(began), def.stream(), tenant.id(),
+                        def.changeStream(), sweep);
+                long back = count(c, "with changed as (update " + t + " set deleted_at = null where tenant = ? "
+                        + "and deleted_at is not null and " + listedClause + " returning id, raw, updated_at), "
+                        + SyncTable.eventsOf("changed", "create") + " select count(*) from changed", tenant.id(),
+                        def.stream(), tenant.id(), def.changeStream(), sweep);
                 execute(c, "delete from sync_sweep_id where tenant = ? and stream = ?", tenant.id(), def.stream());
                 execute(c, "update sync_stream set last_sweep_at = ? where tenant = ? and stream = ?",
                         StreamState.ts(began), tenant.id(), def.stream());
@@ -120,6 +129,18 @@ public final class IdSweep {
         } catch (Exception e) {
             SyncRuns.finish(c, runId, "failed", e.getMessage());
             throw e;
+        }
+    }
+
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -30,6 +30,14 @@ public record StreamDefinition(
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern QUERY = Pattern.compile("([a-z_]+=[A-Za-z0-9_,|:.-]+)(&[a-z_]+=[A-Za-z0-9_,|:.-]+)*");
 
+    /**
+     * The stream named in change events: the table's ({@code gh_} dropped), so a second stream writing the same table
+     * (job_posts_deleted into gh_job_posts) keeps that table's records in one ordered stream.
+     */
+    public String changeStream() {
+        return table.startsWith("gh_") ? table.substring(3) : table;
+    }
+
     /** The template's parameters, by name, over their defaults; "none" stands for an empty value. */
     public static StreamDefinition from(Map<String, ?> given) {
         Map<String, String> p = StreamParameter.resolve(given);

@@ -145,6 +145,8 @@ public final class StreamSync {
             }
         }
         String first = firstUrl(def, from, to);
+        // no watermark yet: the stream's first backfill (also when resumed), whose creates the change feed marks
+        boolean backfill = state.watermark() == null;
         long sub = tenant.harvest().orElseThrow().userId();
         SyncRuns.Counts counts = new SyncRuns.Counts();
         long started = System.nanoTime();
@@ -184,7 +186,8 @@ public final class StreamSync {
                     try (var st = c.createStatement()) {
                         st.execute("set local synchronous_commit = off");
                     }
-                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords(), ChangeSource.POLL, false);
+                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords(),
+                            ChangeSource.POLL, backfill);
                     SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());

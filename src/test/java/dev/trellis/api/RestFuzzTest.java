@@ -215,6 +215,7 @@ class RestFuzzTest {
                 "limit=100000", "before=0", "before=9223372036854775808", "status=bogus", "route=a%00b", "tenant=%00",
                 "tenant=%ED%A0%80x%00")) {
             expectRefusal("GET", "/api/dead-letters?" + query, null, null);
+            expectRefusal("GET", "/api/changes?" + query, null, null);
             if (query.contains("%00")) {
                 expectRefusal("GET", "/api/streams?" + query, null, null);
             }
