@@ -32,7 +32,7 @@ record ActionPlan(String action, List<Target> deletes, List<Target> reads) {
     /** Actions whose payload is {@code {application: {id, candidate: {id}}}}. */
     private static final Set<String> APPLICATION_EVENTS = Set.of("new_candidate_application",
             "new_prospect_application", "application_updated", "candidate_stage_change", "reject_candidate",
-            "unreject_candidate", "hire_candidate", "unhire_candidate", "prospect_created");
+            "unreject_candidate", "hire_candidate", "unhire_candidate");
 
     private static final Set<String> OFFER_EVENTS = Set.of("offer_created", "offer_approved", "offer_updated");
     private static final Set<String> JOB_EVENTS = Set.of("job_created", "job_updated", "job_approved");

@@ -35,7 +35,7 @@ final class WebhookReceiver extends SimpleEventNotifierSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PATH = "/webhooks/greenhouse/:tenant";
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+    private static final Pattern EVENT_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Pattern ACTION = Pattern.compile("[a-z0-9_]{1,100}");
     private static final String REFUSED = "The Signature header does not match this URL's webhook secret";
 
@@ -112,8 +112,8 @@ final class WebhookReceiver extends SimpleEventNotifierSupport {
         ActionPlan plan;
         try {
             if (eventId == null || !EVENT_ID.matcher(eventId.trim()).matches()) {
-                throw new BadDelivery("Header 'Greenhouse-Event-ID' must be the delivery's id (1 to 200 letters, "
-                        + "digits and . _ : -)" + (eventId == null ? ", and it is missing" : ""));
+                throw new BadDelivery("Header 'Greenhouse-Event-ID' must be the delivery's id (1 to 200 visible ASCII "
+                        + "characters)" + (eventId == null ? ", and it is missing" : ""));
             }
             plan = ActionPlan.of(action, envelope.get("payload"));
         } catch (BadDelivery e) {

@@ -191,6 +191,7 @@ class WebhooksTest {
     @Test
     void theReceiverRefusesBadSignaturesAndBodiesAndTakesReplaysPingsAndUnknownActions() throws Exception {
         // the API token guards /api, not this path: the signature does
+        home.property("camel.server.max-body-size", "16384");
         System.setProperty("TRELLIS_API_TOKEN", "webhooks-test-token");
         try {
             hub = home.start();
@@ -248,6 +249,11 @@ class WebhooksTest {
             assertEquals(400, a.status(), e.getKey() + " → " + a.body());
             assertTrue(a.error().startsWith(e.getValue()), e.getKey() + " → " + a.body());
         }
+        String large = "{\"action\":\"update_candidate\",\"payload\":{\"candidate\":{\"id\":1,\"notes\":\""
+                + "x".repeat(20_000) + "\"}}}";
+        HttpCalls.Answer tooLarge = signed(large, UUID.randomUUID().toString());
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertTrue(tooLarge.error().contains("camel.server.max-body-size"), tooLarge.body());
         HttpCalls.Answer noId = signed(body, null);
         assertEquals(400, noId.status(), noId.body());
         assertTrue(noId.error().startsWith("Header 'Greenhouse-Event-ID'"), noId.body());
@@ -283,5 +289,33 @@ class WebhooksTest {
         hub = home.start();
         Await.until(() -> truth.equals(row("gh_candidates", id)) ? true : null);
         assertEquals(0, Rows.count(db(), "select count(*) from webhook_delivery where state = 'pending'"));
+    }
+
+    @Test
+    void mergeAndAnonymisationAreHandledAsTheirNamesSay() throws Exception {
+        hub = home.start();
+        syncAll();
+        long loser = FIRST_CANDIDATE + 10;
+        long winner = FIRST_CANDIDATE + 11;
+        long anonymised = FIRST_CANDIDATE + 12;
+        // changed in Greenhouse without a webhook (no target yet): only the messages below can bring them in
+        sandbox.touch(Resource.CANDIDATES, winner);
+        sandbox.touch(Resource.CANDIDATES, anonymised);
+        JsonNode winnerTruth = normal(sandbox.record(Resource.CANDIDATES, winner));
+        JsonNode anonymisedTruth = normal(sandbox.record(Resource.CANDIDATES, anonymised));
+        assertFalse(winnerTruth.equals(row("gh_candidates", winner)));
+        long applicationReads = sandbox.state().requests("GET /v3/applications 200");
+        assertEquals(200, signed("{\"action\":\"merge_candidate\",\"payload\":{\"person\":{\"id\":" + loser
+                + ",\"first_name\":\"A\",\"new_candidate_id\":" + winner + "}}}", UUID.randomUUID().toString()).status());
+        assertEquals(200, signed("{\"action\":\"candidate_anonymized\",\"payload\":{\"candidate_id\":" + anonymised
+                + ",\"anonymized_fields\":[\"full_name\"]}}", UUID.randomUUID().toString()).status());
+        Await.until(() -> Rows.count(db(), "select count(*) from webhook_delivery where state = 'done'") == 2 ? true
+                : null);
+        assertEquals(JSON.createObjectNode().put("deleted", true), row("gh_candidates", loser));
+        assertEquals(winnerTruth, row("gh_candidates", winner));
+        assertEquals(anonymisedTruth, row("gh_candidates", anonymised));
+        // the winner's applications were read by candidate_ids: Greenhouse's current records
+        assertEquals(applicationReads + 2, sandbox.state().requests("GET /v3/applications 200"),
+                "the winner's and the anonymised candidate's applications, by candidate_ids");
     }
 }
