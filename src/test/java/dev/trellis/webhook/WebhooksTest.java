@@ -318,4 +318,26 @@ class WebhooksTest {
         assertEquals(applicationReads + 2, sandbox.state().requests("GET /v3/applications 200"),
                 "the winner's and the anonymised candidate's applications, by candidate_ids");
     }
+
+    @Test
+    void aDeletionAppliedWhileARereadOfTheRecordIsUnderWayStays() throws Exception {
+        hub = home.start();
+        syncAll();
+        long id = FIRST_CANDIDATE + 20;
+        // every Harvest answer now takes 2 s: the re-read below is under way when the deletion arrives
+        sandbox.faults().latency(Duration.ofSeconds(2));
+        assertEquals(200, signed("{\"action\":\"update_candidate\",\"payload\":{\"candidate\":{\"id\":" + id + "}}}",
+                UUID.randomUUID().toString()).status());
+        Thread.sleep(300);
+        assertEquals(200, signed("{\"action\":\"delete_candidate\",\"payload\":{\"person\":{\"id\":" + id
+                + ",\"deleted_application_ids\":[]}}}", UUID.randomUUID().toString()).status());
+        Await.until(() -> Rows.count(db(), "select count(*) from webhook_delivery where state = 'done'") == 2 ? true
+                : null);
+        sandbox.faults().clear();
+        // the re-read saw the candidate before Greenhouse deleted it: the newer deletion stands
+        assertEquals(JSON.createObjectNode().put("deleted", true), row("gh_candidates", id));
+        assertTrue(Rows.count(db(), "select count(*) from webhook_delivery where action = 'update_candidate' and "
+                + "processed_at > (select processed_at from webhook_delivery where action = 'delete_candidate')") == 1,
+                "the re-read finished after the deletion was applied");
+    }
 }
