@@ -8,7 +8,8 @@ create table webhook_delivery (
     action          text not null,
     -- what processing does: 'delete' (applied at once), 'read' (re-read by ids=, may also delete), 'none' (unknown)
     kind            text not null check (kind in ('delete', 'read', 'none')),
-    body            jsonb not null,
+    -- the raw body exactly as signed (text: jsonb would refuse a valid body holding \u0000)
+    body            text not null,
     received_at     timestamptz not null,
     state           text not null default 'pending' check (state in ('pending', 'done', 'failed', 'skipped')),
     attempts        integer not null default 0,

@@ -35,7 +35,7 @@ final class Deliveries {
             throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "insert into webhook_delivery (tenant, event_id, action, kind, body, received_at, state, processed_at) "
-                        + "values (?, ?, ?, ?, ?::jsonb, ?, ?, case when ? then now() end) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, case when ? then now() end) "
                         + "on conflict (tenant, event_id) do nothing")) {
             boolean none = kind.equals("none");
             ps.setString(1, tenant);
@@ -67,7 +67,7 @@ final class Deliveries {
             }
         }
         List<Claimed> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id, tenant, action, body::text, received_at, attempts "
+        try (PreparedStatement ps = c.prepareStatement("select id, tenant, action, body, received_at, attempts "
                 + "from webhook_delivery where state = 'pending' and kind = ? and tenant = ? and next_attempt_at <= now() "
                 + "order by id limit ? for update skip locked")) {
             ps.setString(1, kind);
