@@ -243,8 +243,10 @@ final class WebhookProcessor {
         }
         String message = masker.mask(String.valueOf(e.getMessage()));
         String tenant = claimed.get(0).tenant();
-        LOG.warn("{} webhook deliveries of tenant {} failed (attempt {}), next in {} s: {}", claimed.size(), tenant,
-                attempts + 1, wait.toSeconds(), message);
+        String next = attempts + 1 >= settings.maxAttempts() ? "given up: the polling streams catch the change"
+                : "next attempt in " + wait.toMillis() + " ms";
+        LOG.warn("{} webhook deliveries of tenant {} failed (attempt {}), {}: {}", claimed.size(), tenant,
+                attempts + 1, next, message);
         try {
             deliveries.retry(claimed.stream().map(Deliveries.Claimed::id).toList(), wait, settings.maxAttempts(),
                     message);

@@ -15,9 +15,11 @@ import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.route.HubHeaders;
 import dev.trellis.route.RouteInvoker;
+import dev.trellis.sandbox.ClientCredentials;
 import dev.trellis.sandbox.Resource;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxSettings;
+import dev.trellis.sandbox.Scopes;
 import dev.trellis.sandbox.WebhookEmitter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -343,5 +345,30 @@ class WebhooksTest {
         assertTrue(Rows.count(db(), "select count(*) from webhook_delivery where action = 'update_candidate' and "
                 + "processed_at > (select processed_at from webhook_delivery where action = 'delete_candidate')") == 1,
                 "the re-read finished after the deletion was applied");
+    }
+
+    @Test
+    void aRereadGreenhouseRefusesIsRetriedThenLeftToThePollingStreams() throws Exception {
+        ClientCredentials blind = sandbox.createClient(Scopes.allExcept(Resource.CANDIDATES.listScope()));
+        home.sandboxTenant("blind", sandbox, blind.clientId(), blind.clientSecret(), "WEBHOOKS_TEST_BLIND");
+        home.write("config/tenants/blind.properties", java.nio.file.Files.readString(
+                dir.resolve("config/tenants/blind.properties")) + "webhooks.secret = env:WEBHOOKS_TEST_SECRET\n");
+        home.property("trellis.webhooks.max-attempts", "2").property("trellis.webhooks.backoff-ms", "50");
+        hub = home.start();
+        String body = "{\"action\":\"update_candidate\",\"payload\":{\"candidate\":{\"id\":" + FIRST_CANDIDATE + "}}}";
+        HttpCalls.Answer a = post("blind", body, WebhookEmitter.signature(secret, body.getBytes(StandardCharsets.UTF_8)),
+                UUID.randomUUID().toString());
+        assertEquals(200, a.status(), a.body());
+        Await.until(() -> Rows.count(db(), "select count(*) from webhook_delivery where state = 'failed' "
+                + "and attempts = 2") == 1 ? true : null);
+        try (Connection c = db().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select error from webhook_delivery"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertTrue(rs.getString(1).contains(Resource.CANDIDATES.listScope()), rs.getString(1));
+        }
+        String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
+        assertTrue(metrics.contains("trellis_webhook_deliveries_total{action=\"update_candidate\",outcome=\"failed\","
+                + "tenant=\"blind\"} 2.0"), metrics.lines().filter(l -> l.startsWith("trellis_webhook")).toList()
+                .toString());
     }
 }
