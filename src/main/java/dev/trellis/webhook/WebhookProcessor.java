@@ -20,13 +20,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -122,8 +123,10 @@ final class WebhookProcessor {
             Deliveries.finish(c, ids, "skipped", "Tenant " + tenantId + " is not configured on this hub");
             return "skipped";
         }
-        Map<String, Set<Long>> deletes = new LinkedHashMap<>();
-        Map<List<String>, Set<Long>> reads = new LinkedHashMap<>();
+        // tables in one order (by stream) in every transaction: two batches touching the same records never deadlock
+        Map<String, Set<Long>> deletes = new TreeMap<>();
+        Map<List<String>, Set<Long>> reads = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)));
         for (Deliveries.Claimed d : claimed) {
             ActionPlan plan = ActionPlan.of(d.action(), d.body().path("payload"));
             plan.deletes().forEach(t -> deletes.computeIfAbsent(t.stream(), k -> new LinkedHashSet<>()).add(t.id()));
