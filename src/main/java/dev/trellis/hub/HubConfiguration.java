@@ -31,6 +31,8 @@ import dev.trellis.store.DatabaseSettings;
 import dev.trellis.sync.StreamApi;
 import dev.trellis.sync.Sync;
 import dev.trellis.sync.SyncSettings;
+import dev.trellis.webhook.WebhookSettings;
+import dev.trellis.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +82,7 @@ public final class HubConfiguration implements CamelConfiguration {
         ConnectionSettings connections = ConnectionSettings.bind(settings);
         PartnerSettings partner = PartnerSettings.bind(settings);
         ChangeSettings changes = ChangeSettings.bind(settings);
+        WebhookSettings webhooks = WebhookSettings.bind(settings);
         registry.bind(ErrorSettings.class.getName(), errors);
         registry.bind(CheckSettings.class.getName(), check);
         registry.bind(IngestionSettings.class.getName(), ingestion);
@@ -126,6 +129,9 @@ public final class HubConfiguration implements CamelConfiguration {
                 meters);
         // the change feed's API and retention (docs/changes.md); the events themselves are written with the rows
         Changes.configure(context, changes, dataSource, tenantRegistry, masker);
+        // Greenhouse webhooks in (docs/webhooks.md): POST /webhooks/greenhouse/{tenant}, outside /api and its token
+        Webhooks.configure(context, webhooks, api.maxBodySize(), dataSource, tenantRegistry, greenhouse.gateway(),
+                masker, meters);
         CheckService checks = registry.lookupByNameAndType(CheckService.BEAN, CheckService.class);
         boolean demo = fileTenants.isEmpty() && hub.demo() && !ConnectionSetup.anyConnection(dataSource);
         List<Tenant> local = fileTenants;

@@ -314,7 +314,8 @@ final class OrgChanges {
         String url = post.path("public_url").asText();
         ObjectNode fixed = org.update(Resource.JOB_POSTS, post.get("id").asLong(), p ->
                 p.put("public_url", url.substring(0, url.lastIndexOf('/') + 1) + p.get("id").asLong()));
-        hooks.emit("job_post_created", wrap("job_post", fixed));
+        // Greenhouse sends job post creates and updates flat, the post itself as the payload (deletes are wrapped)
+        hooks.emit("job_post_created", fixed.deepCopy());
         return job;
     }
 
@@ -348,7 +349,7 @@ final class OrgChanges {
     ObjectNode updateJobPost(long id, Random rnd) {
         ObjectNode post = org.update(Resource.JOB_POSTS, id, p -> p.put("featured", rnd.nextBoolean()));
         if (post != null) {
-            hooks.emit("job_post_updated", wrap("job_post", post));
+            hooks.emit("job_post_updated", post.deepCopy());
         }
         return post;
     }
