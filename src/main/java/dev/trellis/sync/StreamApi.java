@@ -80,6 +80,135 @@ public final class StreamApi {
         });
     }
 
+    /**
+     * {@code GET /api/streams/freshness?tenant=a,b,...}: per tenant (at most 500), how many streams it has, how many
+     * have no watermark yet (backfilling), are paused, wait in the queue or run, and the lag of its stalest stream: one
+     * query for a page of tenants, where {@link #list} reads every stream's state and last run.
+     */
+    public void freshness(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            String param = ex.getIn().getHeader("tenant", String.class);
+            if (param == null || param.isBlank()) {
+                throw ApiException.badRequest("Parameter 'tenant' is required: tenant ids separated by commas");
+            }
+            List<String> ids = List.of(param.split(",")).stream().map(String::trim).filter(t -> !t.isEmpty())
+                    .distinct().toList();
+            if (ids.size() > 500) {
+                throw ApiException.badRequest("Parameter 'tenant' names at most 500 tenants, not " + ids.size());
+            }
+            Map<String, Integer> declared = new LinkedHashMap<>();
+            List<StreamCatalog.Entry> catalog = StreamCatalog.of(context);
+            for (String id : ids) {
+                tenants.find(id).filter(t -> t.harvest().isPresent()).ifPresent(t -> declared.put(id,
+                        (int) catalog.stream().filter(e -> e.covers(id)).count()));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("""
+                            select s.tenant, count(*) filter (where s.watermark is null),
+                                   count(*) filter (where s.paused_reason is not null),
+                                   extract(epoch from now() - min(s.watermark))::bigint, max(s.watermark),
+                                   (select count(*) from sync_queue q where q.tenant = s.tenant and q.claimed_by is null),
+                                   (select count(*) from sync_queue q where q.tenant = s.tenant
+                                                                        and q.claimed_by is not null),
+                                   count(*)
+                            from sync_stream s where s.tenant = any (?) group by s.tenant""")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+                Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("backfilling", rs.getLong(2));
+                        m.put("paused", rs.getLong(3));
+                        m.put("maxLagSeconds", rs.getObject(4) == null ? null : rs.getLong(4));
+                        m.put("latestWatermark", rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant().toString());
+                        m.put("queued", rs.getLong(6));
+                        m.put("running", rs.getLong(7));
+                        m.put("rows", rs.getLong(8));
+                        found.put(rs.getString(1), m);
+                    }
+                }
+                for (String id : ids) {
+                    Integer streams = declared.get(id);
+                    if (streams == null) {
+                        continue; // unknown, or no Harvest credential: no streams
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("streams", streams);
+                    Map<String, Object> state = found.get(id);
+                    if (state == null) {
+                        m.put("backfilling", (long) streams);
+                        m.put("paused", 0L);
+                        m.put("maxLagSeconds", null);
+                        m.put("latestWatermark", null);
+                        m.put("queued", 0L);
+                        m.put("running", 0L);
+                    } else {
+                        m.putAll(state);
+                        // streams that never ran have no row yet: they are backfilling too
+                        long rows = (long) m.remove("rows");
+                        m.put("backfilling", (long) state.get("backfilling") + Math.max(0, streams - rows));
+                    }
+                    out.put(id, m);
+                }
+            }
+            return Map.of("tenants", out);
+        });
+    }
+
+    /**
+     * {@code GET /api/streams/{tenant}/{stream}/runs?limit=20&before=<run id>}: its runs, newest first; {@code next}
+     * gives the following page.
+     */
+    public void runs(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            Target t = find(ex);
+            long limit = JsonResponse.number(ex, "limit").orElse(20L);
+            if (limit > 200) {
+                throw ApiException.badRequest("Parameter 'limit' must be at most 200, not " + limit);
+            }
+            Long before = JsonResponse.number(ex, "before").orElse(null);
+            List<Map<String, Object>> items = new ArrayList<>();
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("select id, kind, started_at, ended_at, status, pages, "
+                            + "fetched, written, unchanged, deleted, error, owner, interrupted_at, resumed_at "
+                            + "from sync_run where tenant = ? and stream = ? and id < ? order by id desc limit ?")) {
+                ps.setString(1, t.tenant().id());
+                ps.setString(2, t.stream());
+                ps.setLong(3, before == null ? Long.MAX_VALUE : before);
+                ps.setLong(4, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("id", rs.getLong(1));
+                        m.put("kind", rs.getString(2));
+                        Instant started = StreamState.instant(rs, 3);
+                        Instant ended = StreamState.instant(rs, 4);
+                        m.put("startedAt", str(started));
+                        m.put("endedAt", str(ended));
+                        m.put("durationSeconds", ended == null ? null : Duration.between(started, ended).toMillis() / 1000.0);
+                        m.put("status", rs.getString(5));
+                        m.put("pages", rs.getInt(6));
+                        m.put("fetched", rs.getLong(7));
+                        m.put("written", rs.getLong(8));
+                        m.put("unchanged", rs.getLong(9));
+                        m.put("deleted", rs.getLong(10));
+                        m.put("error", rs.getString(11));
+                        m.put("owner", rs.getString(12));
+                        m.put("interruptedAt", str(StreamState.instant(rs, 13)));
+                        m.put("resumedAt", str(StreamState.instant(rs, 14)));
+                        items.add(m);
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("runs", items);
+            out.put("next", items.size() == limit ? "/api/streams/" + t.tenant().id() + "/" + t.stream()
+                    + "/runs?limit=" + limit + "&before=" + items.get(items.size() - 1).get("id") : null);
+            return out;
+        });
+    }
+
     public void syncNow(Exchange exchange) {
         response.answer(exchange, 202, ex -> {
             Target t = find(ex);
