@@ -59,8 +59,14 @@ public final class ConsoleEndpoints extends SimpleEventNotifierSupport {
         router.route(HttpMethod.POST, "/console/login").order(Integer.MIN_VALUE).handler(this::login);
         router.route(HttpMethod.POST, "/console/logout").order(Integer.MIN_VALUE).handler(this::logout);
         router.route(HttpMethod.GET, "/console/session").order(Integer.MIN_VALUE).handler(this::session);
-        router.route(HttpMethod.GET, "/console").order(Integer.MIN_VALUE).handler(ctx -> ctx.response()
-                .setStatusCode(302).putHeader(HttpHeaders.LOCATION, "/console/").end());
+        // Vert.x matches "/console" for "/console/" too: only the bare path is sent on
+        router.route(HttpMethod.GET, "/console").order(Integer.MIN_VALUE).handler(ctx -> {
+            if (ctx.request().path().equals("/console")) {
+                ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "/console/").end();
+            } else {
+                ctx.next();
+            }
+        });
         router.route(HttpMethod.GET, "/console/*").order(Integer.MIN_VALUE + 1).handler(this::asset);
     }
 
