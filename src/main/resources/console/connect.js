@@ -41,7 +41,7 @@ export function openConnect(area, session, onClose) {
       field('Client ID', hClient),
       field('Client Secret', hSecret),
       field('Site Admin user id', hUser)),
-    h('details', {}, h('summary', {}, 'Other Greenhouse addresses (sandbox, proxy)'),
+    h('details', { id: 'harvest-advanced' }, h('summary', {}, 'Other Greenhouse addresses (sandbox, proxy)'),
       h('div', { class: 'grid2' }, field('Harvest base URL', hBase), field('Token URL', hToken))));
 
   const ingestionPart = h('fieldset', { id: 'ingestion-part', hidden: true }, h('legend', {}, 'Candidate Ingestion'),
@@ -52,7 +52,7 @@ export function openConnect(area, session, onClose) {
       field('Candidate Ingestion key', iKey),
       field('E-mail of the user who created it', iEmail),
       field('Job Board token (optional)', iBoard)),
-    h('details', {}, h('summary', {}, 'Other Greenhouse addresses (sandbox, proxy)'),
+    h('details', { id: 'ingestion-advanced' }, h('summary', {}, 'Other Greenhouse addresses (sandbox, proxy)'),
       h('div', { class: 'grid2' }, field('Ingestion base URL', iBase), field('Job Board base URL', jBase))));
 
   const partnerPart = h('fieldset', { id: 'partner-part', hidden: true }, h('legend', {}, 'Partner app'),
