@@ -16,7 +16,7 @@ const routes = [
   [/^#\/connections$/, () => connections.mount(main, session), 'connections'],
   [/^#\/connect$/, () => connections.mount(main, session, { connect: true }), 'connections'],
   [/^#\/tenants\/([a-z0-9-]+)$/, m => tenant.mount(main, m[1], session), 'connections'],
-  [/^#\/dead-letters$/, () => deadLetters.mount(main), 'dead-letters'],
+  [/^#\/dead-letters(?:\?status=(open|replayed|discarded|all))?$/, m => deadLetters.mount(main, m[1]), 'dead-letters'],
   [/^#\/outbox$/, () => outbox.mount(main), 'outbox'],
 ];
 

@@ -4,9 +4,10 @@ import { api, h, clear, render, table, badge, time, toast, errorBox, dialog, con
 
 const PAGE = 50;
 
-export function mount(main) {
-  const state = { status: 'open', route: '', tenant: '', before: null, previous: [] };
+export function mount(main, initialStatus) {
+  const state = { status: initialStatus || 'open', route: '', tenant: '', before: null, previous: [] };
   const status = h('select', { id: 'dl-status' }, ['open', 'replayed', 'discarded', 'all'].map(s => h('option', { value: s }, s)));
+  status.value = state.status;
   const route = h('input', { type: 'text', id: 'dl-route', placeholder: 'e.g. stream-candidates', autocomplete: 'off' });
   const tenant = h('input', { type: 'text', id: 'dl-tenant', placeholder: 'tenant id', autocomplete: 'off' });
   const bulk = h('button', { type: 'button', id: 'replay-all' }, 'Replay all open that match');

@@ -217,7 +217,7 @@ function header(t, refresh) {
       h('p', {}, h('code', {}, t.id), ` · source ${t.source}${t.file ? ' (' + t.file + ')' : ''} · checked `, time(t.checkedAt)),
       (t.reasons || []).length ? h('div', { class: 'alert warn' }, t.reasons.join('; ')) : null,
       t.problem ? h('div', { class: 'alert bad' }, t.problem) : null),
-    fromFile ? h('p', { class: 'sub' }, `Read-only here: it comes from ${t.file || t.source}. Change the file to change it.`)
+    fromFile ? h('p', { class: 'sub' }, t.source === 'demo' ? 'The demo tenant is read-only.' : `Read-only here: it comes from ${t.file}. Change the file to change it.`)
       : h('div', { class: 'actions' },
         paused || t.status === 'disconnected'
           ? act('Resume', { class: 'primary', id: 'resume' }, () => resume(t, refresh))

@@ -226,10 +226,14 @@ class ConsoleBrowserTest {
 
             // ---------------------------------------------------------- every page at phone width
             page.manage().window().setSize(new Dimension(390, 844));
-            for (String[] p : new String[][] {{"#/connections", "connections"}, {"#/tenants/acme", "tenant"},
-                    {"#/dead-letters", "dead-letters"}, {"#/outbox", "outbox"}}) {
+            for (String[] p : new String[][] {{"#/connections", "connections", "a.tenant-link"},
+                    {"#/tenants/acme", "tenant", "#streams tr[data-stream]"},
+                    {"#/dead-letters?status=all", "dead-letters", "#dead-letters tbody tr"},
+                    {"#/outbox", "outbox", "#outbox-items tr[data-item]"}}) {
                 page.get(home.apiUrl() + "/console/" + p[0]);
-                browser.await(d -> !d.findElements(By.cssSelector("main table tbody tr")).isEmpty());
+                browser.await(d -> !d.findElements(By.cssSelector(p[2])).isEmpty());
+                ((org.openqa.selenium.JavascriptExecutor) page).executeScript(
+                        "document.getElementById('toasts').replaceChildren()");
                 Object overflow = ((org.openqa.selenium.JavascriptExecutor) page).executeScript(
                         "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
                 assertEquals(0L, ((Number) overflow).longValue(), p[1] + " fits 390 px without sideways scrolling");
@@ -238,6 +242,8 @@ class ConsoleBrowserTest {
             page.manage().window().setSize(new Dimension(1280, 1000));
             page.get(home.apiUrl() + "/console/#/connections");
             browser.await(d -> visible(d, By.cssSelector("a.tenant-link")));
+            browser.await(d -> !d.findElements(By.cssSelector("#tenants .badge.running, #tenants .badge.info")).isEmpty()
+                    || text(d, By.id("tenants")).contains("behind"));
             shoot(page, "connections");
         }
     }
