@@ -246,6 +246,25 @@ class ConsoleBrowserTest {
                     || text(d, By.id("tenants")).contains("behind"));
             shoot(page, "connections");
         }
+        dashboardMetricsExist();
+    }
+
+    /** Every metric the Grafana dashboard queries is one this hub exports, now that it has synced, delivered, failed. */
+    private static void dashboardMetricsExist() throws Exception {
+        String dashboard = Files.readString(Path.of("docker/grafana/dashboards/trellis.json"));
+        String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:trellis|camel|jvm|process)_[a-z_]+)\\b")
+                .matcher(dashboard);
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        int seen = 0;
+        while (m.find()) {
+            seen++;
+            if (!java.util.regex.Pattern.compile("(?m)^" + m.group(1) + "[{ ]").matcher(metrics).find()) {
+                missing.add(m.group(1));
+            }
+        }
+        assertTrue(seen > 20, "the dashboard's queries were read");
+        assertEquals(java.util.Set.of(), missing, "metrics the dashboard queries that /observe/metrics lacks");
     }
 
     private static String status(String tenant) throws Exception {
