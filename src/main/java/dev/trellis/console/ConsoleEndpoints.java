@@ -107,15 +107,31 @@ public final class ConsoleEndpoints extends SimpleEventNotifierSupport {
             json(ctx, 413, Map.of("error", "The sign-in body is larger than " + MAX_LOGIN_BODY + " bytes"));
             return;
         }
-        request.body().onComplete(done -> {
-            if (done.failed() || done.result().length() > MAX_LOGIN_BODY) {
-                json(ctx, 400, Map.of("error", "Send {\"token\": \"<TRELLIS_API_TOKEN>\"} as JSON"));
+        // read at most MAX_LOGIN_BODY bytes: a longer body (chunked, so without a length) is refused, not buffered
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > MAX_LOGIN_BODY) {
+                refused[0] = true;
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                json(ctx, 413, Map.of("error", "The sign-in body is larger than " + MAX_LOGIN_BODY + " bytes"));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> refused[0] = true);
+        request.resume(); // the router pauses a request until a handler reads it
+        request.endHandler(end -> {
+            if (refused[0]) {
                 return;
             }
             String given = null;
             try {
-                JsonNode body = JSON.readTree(done.result().getBytes());
-                given = body != null && body.path("token").isTextual() ? body.path("token").textValue() : null;
+                JsonNode json = JSON.readTree(body.getBytes());
+                given = json != null && json.path("token").isTextual() ? json.path("token").textValue() : null;
             } catch (Exception e) {
                 // not JSON: answered below like a missing field; the body is never logged (it is the token)
             }

@@ -93,6 +93,11 @@ class ConsoleApiTest {
         assertTrue(wrong.headers().firstValue("Set-Cookie").isEmpty(), "no cookie for a wrong token");
         assertEquals(400, login("{}").statusCode());
         assertEquals(400, login("token=" + TOKEN).statusCode(), "JSON only");
+        assertEquals(413, login("{\"token\": \"" + "x".repeat(5000) + "\"}").statusCode());
+        HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(URI.create(home.apiUrl() + "/console/login"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[100_000])))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), "a long body without a length is cut off, not buffered");
 
         HttpResponse<String> right = login("{\"token\": \"" + TOKEN + "\"}");
         assertEquals(200, right.statusCode(), right.body());
