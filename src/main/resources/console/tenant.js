@@ -57,7 +57,7 @@ export function mount(main, id) {
     return table([
       { label: 'Stream', cell: s => h('strong', {}, s.stream) },
       { label: 'State', cell: s => h('div', {}, badge(s.state), s.paused ? h('div', { class: 'err clip', title: s.paused }, 'paused: ' + s.paused) : null,
-        s.queued ? h('div', { class: 'muted' }, `queued (${s.queued.reason})`) : null) },
+        s.queued ? h('div', { class: 'muted' }, `${s.queued.reason}, `, time(s.queued.since)) : null) },
       { label: 'Watermark · lag', cell: s => s.watermark ? h('span', { title: s.watermark }, `${duration(s.lagSeconds)} behind`) : h('span', { class: 'muted' }, 'backfilling') },
       { label: 'Last run', cell: s => lastRun(s.lastRun) },
       { label: 'Next run', opt: true, cell: s => time(s.nextRun) },
@@ -203,7 +203,7 @@ function lastRun(r) {
   if (!r) return h('span', { class: 'muted' }, 'never ran');
   const took = r.endedAt && r.startedAt ? (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000 : null;
   return h('div', {}, badge(r.status), ' ', time(r.endedAt || r.startedAt),
-    h('div', { class: 'muted' }, `${num(r.pages)} pages · ${num(r.fetched)} fetched · ${num(r.written)} written · ${num(r.unchanged)} unchanged`, took !== null ? ` · ${took.toFixed(1)} s` : ''),
+    h('div', { class: 'muted' }, `${num(r.pages)} page${r.pages === 1 ? '' : 's'} · ${num(r.fetched)} fetched · ${num(r.written)} written · ${num(r.unchanged)} unchanged`, took !== null ? ` · ${took.toFixed(1)} s` : ''),
     r.error ? h('div', { class: 'err' }, r.error) : null);
 }
 

@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -47,6 +45,7 @@ class ConsoleBrowserTest {
     static TestHome home;
     static Hub hub;
     static DataSource db;
+    Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,7 +75,6 @@ class ConsoleBrowserTest {
                         """);
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
@@ -93,9 +91,10 @@ class ConsoleBrowserTest {
 
     @Test
     void opsConnectWatchAndFixThroughTheConsole() throws Exception {
-        try (Browser browser = Browser.start()) {
+        try (Browser started = Browser.start()) {
+            browser = started;
             WebDriver page = browser.driver();
-            page.manage().window().setSize(new Dimension(1280, 1000));
+            browser.size(1280, 1000);
 
             // ---------------------------------------------------------- sign in, once, with the API token
             page.get(home.apiUrl() + "/console");
@@ -225,7 +224,7 @@ class ConsoleBrowserTest {
             browser.await(d -> d.findElements(By.cssSelector("#dead-letters tr[data-status='open']")).isEmpty());
 
             // ---------------------------------------------------------- every page at phone width
-            page.manage().window().setSize(new Dimension(390, 844));
+            browser.size(390, 844);
             for (String[] p : new String[][] {{"#/connections", "connections", "a.tenant-link"},
                     {"#/tenants/acme", "tenant", "#streams tr[data-stream]"},
                     {"#/dead-letters?status=all", "dead-letters", "#dead-letters tbody tr"},
@@ -239,7 +238,7 @@ class ConsoleBrowserTest {
                 assertEquals(0L, ((Number) overflow).longValue(), p[1] + " fits 390 px without sideways scrolling");
                 shoot(page, p[1] + "-390");
             }
-            page.manage().window().setSize(new Dimension(1280, 1000));
+            browser.size(1280, 1000);
             page.get(home.apiUrl() + "/console/#/connections");
             browser.await(d -> visible(d, By.cssSelector("a.tenant-link")));
             browser.await(d -> !d.findElements(By.cssSelector("#tenants .badge.running, #tenants .badge.info")).isEmpty()
@@ -300,8 +299,7 @@ class ConsoleBrowserTest {
         return t != null && t.contains(part);
     }
 
-    private static void shoot(WebDriver page, String name) throws Exception {
-        byte[] png = ((org.openqa.selenium.TakesScreenshot) page).getScreenshotAs(OutputType.BYTES);
-        Files.write(SHOTS.resolve(name + ".png"), png);
+    private void shoot(WebDriver page, String name) {
+        browser.screenshot(SHOTS.resolve(name + ".png"));
     }
 }
