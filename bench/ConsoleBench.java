@@ -50,6 +50,7 @@ public class ConsoleBench {
     static final ExecutorService PARALLEL = Executors.newFixedThreadPool(6);
     static Path work;
     static String api;
+    static final List<Long> HEALTH_FRESH = Collections.synchronizedList(new ArrayList<>());
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -126,39 +127,52 @@ public class ConsoleBench {
 
         String mid = id(n / 2);
         Map<String, Page> pages = new LinkedHashMap<>();
-        pages.put("Connections (first 50, freshness, health)", () -> connections("/api/tenants?limit=50"));
+        pages.put("Connections (first 50 and their freshness)", () -> connections("/api/tenants?limit=50"));
         pages.put("Connections, search 't-07'", () -> connections("/api/tenants?limit=50&search=t-07"));
         pages.put("Connections, page after " + mid, () -> connections("/api/tenants?limit=50&after=" + mid));
         pages.put("Connections, status needs_attention", () -> connections("/api/tenants?limit=50&status=needs_attention"));
         pages.put("Tenant " + mid + " (connection, streams, outbox, links, candidates)", () -> {
             ok(get("/api/tenants/" + mid));
             all(List.of("/api/streams?tenant=" + mid, "/api/outbox?tenant=" + mid + "&limit=20",
-                    "/api/tenants/" + mid + "/job-links", "/api/tenants/" + mid + "/ingestion/candidates?limit=50",
-                    "/api/health"));
+                    "/api/tenants/" + mid + "/job-links", "/api/tenants/" + mid + "/ingestion/candidates?limit=50"));
         });
         pages.put("Run history of one stream", () -> ok(get("/api/streams/" + mid + "/candidates/runs?limit=20")));
-        pages.put("Dead letters (open, 50, health)", () -> all(List.of("/api/dead-letters?status=open&limit=50", "/api/health")));
+        pages.put("Dead letters (open, 50)", () -> ok(get("/api/dead-letters?status=open&limit=50")));
         pages.put("Dead letters of one tenant", () -> ok(get("/api/dead-letters?status=all&tenant=" + mid + "&limit=50")));
-        pages.put("Outbox (depth by kind, 50 items, health)", () -> all(List.of("/api/outbox?limit=50", "/api/health")));
+        pages.put("Outbox (depth by kind, 50 items)", () -> ok(get("/api/outbox?limit=50")));
         pages.put("Outbox of one tenant", () -> ok(get("/api/outbox?tenant=" + mid + "&limit=50")));
+        // the health pill of every page, asked every 4 s beside the page (one answer serves all callers for 2 s)
+        pages.put("Health pill, /api/health (fresh run of the checks)", () -> {
+            Thread.sleep(2100);
+            long s = System.nanoTime();
+            ok(get("/api/health"));
+            HEALTH_FRESH.add((System.nanoTime() - s) / 1_000_000);
+        });
+        pages.put("Health pill, /api/health (within 2 s of another caller)", () -> ok(get("/api/health")));
 
-        System.out.printf("console-bench: %d rounds per page, one client, against %d tenants%n", rounds, n);
+        System.out.printf("console-bench: %d rounds per page, one client, against %d tenants; load %s%n", rounds, n,
+                Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println("| Page (the console's API calls) | p50 ms | p95 ms | max ms |");
         System.out.println("|---|---|---|---|");
         boolean over = false;
         for (Map.Entry<String, Page> p : pages.entrySet()) {
             p.getValue().load(); // warm-up
             List<Long> ms = new ArrayList<>();
+            HEALTH_FRESH.clear();
             for (int r = 0; r < rounds; r++) {
                 long s = System.nanoTime();
                 p.getValue().load();
                 ms.add((System.nanoTime() - s) / 1_000_000);
+            }
+            if (!HEALTH_FRESH.isEmpty()) {
+                ms = new ArrayList<>(HEALTH_FRESH); // the wait before each call is not the call
             }
             Collections.sort(ms);
             long p95 = ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.95) - 1));
             over |= p95 > 300;
             System.out.printf("| %s | %d | %d | %d |%n", p.getKey(), ms.get(ms.size() / 2), p95, ms.get(ms.size() - 1));
         }
+        System.out.printf("console-bench: load %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         return over ? 3 : 0;
     }
 
@@ -166,16 +180,14 @@ public class ConsoleBench {
         void load() throws Exception;
     }
 
-    /** The Connections page: a page of tenants, then their freshness; health alongside. */
+    /** The Connections page: a page of tenants, then their freshness. */
     static void connections(String list) throws Exception {
-        CompletableFuture<HttpResponse<String>> health = CompletableFuture.supplyAsync(() -> get("/api/health"), PARALLEL);
         JsonNode page = JSON.readTree(ok(get(list)).body());
         List<String> ids = new ArrayList<>();
         page.get("tenants").forEach(t -> ids.add(t.get("id").asText()));
         if (!ids.isEmpty()) {
             ok(get("/api/streams/freshness?tenant=" + String.join(",", ids)));
         }
-        ok(health.get());
     }
 
     static void all(List<String> paths) throws Exception {

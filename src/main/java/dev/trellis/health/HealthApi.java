@@ -16,6 +16,8 @@ import org.apache.camel.health.HealthCheckHelper;
  * {@code GET /api/health}: the health checks of {@code /observe/health} on the API port, for the console: the overall
  * state, every check that is not UP, and Trellis's own checks (database, connections, sync lag, permissions, routes)
  * with their messages, masked. The per-route and per-consumer checks of Camel are counted, not listed, when UP.
+ * Every open console asks every few seconds and a check such as sync-lag reads every stream, so one answer serves
+ * all callers for {@link #FRESH}.
  */
 public final class HealthApi {
     public static final String BEAN = "healthApi";
@@ -23,6 +25,10 @@ public final class HealthApi {
     private final CamelContext context;
     private final JsonResponse response;
     private final SecretMasker masker;
+    /** How long one invocation of the checks answers every caller. */
+    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(2);
+    private Map<String, Object> last;
+    private long lastAt;
 
     public HealthApi(CamelContext context, JsonResponse response, SecretMasker masker) {
         this.context = context;
@@ -31,31 +37,43 @@ public final class HealthApi {
     }
 
     public void health(Exchange exchange) {
-        response.answer(exchange, 200, ex -> {
-            List<HealthCheck.Result> results = new ArrayList<>(HealthCheckHelper.invoke(context));
-            results.sort(Comparator.comparing(r -> r.getCheck().getId()));
-            boolean up = results.stream().allMatch(r -> r.getState() != HealthCheck.State.DOWN);
-            List<Map<String, Object>> down = new ArrayList<>();
-            List<Map<String, Object>> checks = new ArrayList<>();
-            int routesUp = 0;
-            for (HealthCheck.Result r : results) {
-                boolean own = "trellis".equals(r.getCheck().getGroup());
-                if (r.getState() == HealthCheck.State.DOWN) {
-                    down.add(view(r));
-                }
-                if (own) {
-                    checks.add(view(r));
-                } else if (r.getState() == HealthCheck.State.UP) {
-                    routesUp++;
-                }
+        response.answer(exchange, 200, ex -> current());
+    }
+
+    /** The last answer while it is fresh, else the checks run again (callers meanwhile wait for that one run). */
+    private synchronized Map<String, Object> current() {
+        if (last == null || System.nanoTime() - lastAt > FRESH.toNanos()) {
+            last = invoke();
+            lastAt = System.nanoTime();
+        }
+        return last;
+    }
+
+    private Map<String, Object> invoke() {
+        List<HealthCheck.Result> results = new ArrayList<>(HealthCheckHelper.invoke(context));
+        results.sort(Comparator.comparing(r -> r.getCheck().getId()));
+        boolean up = results.stream().allMatch(r -> r.getState() != HealthCheck.State.DOWN);
+        List<Map<String, Object>> down = new ArrayList<>();
+        List<Map<String, Object>> checks = new ArrayList<>();
+        int routesUp = 0;
+        for (HealthCheck.Result r : results) {
+            boolean own = "trellis".equals(r.getCheck().getGroup());
+            if (r.getState() == HealthCheck.State.DOWN) {
+                down.add(view(r));
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("status", up ? "UP" : "DOWN");
-            out.put("down", down);
-            out.put("checks", checks);
-            out.put("otherChecksUp", routesUp);
-            return out;
-        });
+            if (own) {
+                checks.add(view(r));
+            } else if (r.getState() == HealthCheck.State.UP) {
+                routesUp++;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", up ? "UP" : "DOWN");
+        out.put("down", down);
+        out.put("checks", checks);
+        out.put("otherChecksUp", routesUp);
+        out.put("checkedAt", java.time.Instant.now().toString());
+        return out;
     }
 
     private Map<String, Object> view(HealthCheck.Result r) {
