@@ -16,8 +16,9 @@ import org.apache.camel.health.HealthCheckHelper;
  * {@code GET /api/health}: the health checks of {@code /observe/health} on the API port, for the console: the overall
  * state, every check that is not UP, and Trellis's own checks (database, connections, sync lag, permissions, routes)
  * with their messages, masked. The per-route and per-consumer checks of Camel are counted, not listed, when UP.
- * Every open console asks every few seconds and a check such as sync-lag reads every stream, so one answer serves
- * all callers for {@link #FRESH}.
+ * Every open console asks every few seconds and a run of the checks takes ~0.4 s at 1,000 tenants (sync-lag reads
+ * every stream), so callers get the last run's answer at once; one older than {@link #FRESH} starts one run in the
+ * background for the next caller. Only the very first call waits for a run.
  */
 public final class HealthApi {
     public static final String BEAN = "healthApi";
@@ -25,28 +26,50 @@ public final class HealthApi {
     private final CamelContext context;
     private final JsonResponse response;
     private final SecretMasker masker;
-    /** How long one invocation of the checks answers every caller. */
-    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(2);
-    private Map<String, Object> last;
-    private long lastAt;
+    /** How old an answer may get before a caller's request starts the next run. */
+    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(5);
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService background;
+    private volatile Map<String, Object> last;
+    private volatile long lastAt;
 
     public HealthApi(CamelContext context, JsonResponse response, SecretMasker masker) {
         this.context = context;
         this.response = response;
         this.masker = masker;
+        this.background = context.getExecutorServiceManager().newSingleThreadExecutor(this, "health-api");
     }
 
     public void health(Exchange exchange) {
         response.answer(exchange, 200, ex -> current());
     }
 
-    /** The last answer while it is fresh, else the checks run again (callers meanwhile wait for that one run). */
-    private synchronized Map<String, Object> current() {
-        if (last == null || System.nanoTime() - lastAt > FRESH.toNanos()) {
-            last = invoke();
-            lastAt = System.nanoTime();
+    /** The last run's answer; a stale one starts the next run in the background (the first call waits for it). */
+    private Map<String, Object> current() {
+        if (last == null) {
+            synchronized (this) {
+                if (last == null) {
+                    refresh();
+                }
+            }
+        } else if (System.nanoTime() - lastAt > FRESH.toNanos() && running.compareAndSet(false, true)) {
+            background.execute(() -> {
+                try {
+                    refresh();
+                } finally {
+                    running.set(false);
+                }
+            });
         }
         return last;
+    }
+
+    private void refresh() {
+        long start = System.nanoTime();
+        Map<String, Object> answer = invoke();
+        answer.put("tookMs", (System.nanoTime() - start) / 1_000_000);
+        last = answer;
+        lastAt = System.nanoTime();
     }
 
     private Map<String, Object> invoke() {
