@@ -189,5 +189,5 @@ export function permissions(rows) {
     { label: 'In Greenhouse', opt: true, cell: r => r.harvestPermission || '—' },
     { label: 'Status', cell: r => badge(r.status, r.status === 'ok' ? 'ok' : r.status === 'unknown' ? '' : 'bad') },
     { label: 'What it means', cell: r => r.status === 'ok' ? h('span', { class: 'muted' }, r.detail || '') : h('span', {}, [r.detail, r.impact].filter(Boolean).join(' — ')) },
-  ], rows, { empty: 'No check has run yet.', caption: 'Permissions' });
+  ], rows, { empty: 'No check has run yet.', caption: 'Permissions', wide: true });
 }

@@ -69,10 +69,11 @@ export function badge(text, cls) {
 }
 
 /**
- * A table: columns are {label, cell(row) -> node|text, num, opt (hidden on phones)}. Rows keyed by key(row) keep
+ * A table: columns are {label, cell(row) -> node|text, num, opt (hidden on phones)}; a wide one scrolls sideways on
+ * phones instead of squeezing its columns. Rows keyed by key(row) keep
  * their element when the data did not change, so polling does not disturb focus or selection.
  */
-export function table(columns, rows, { empty = 'Nothing here yet.', caption, rowAttrs } = {}) {
+export function table(columns, rows, { empty = 'Nothing here yet.', caption, rowAttrs, wide } = {}) {
   const head = h('tr', {}, columns.map(c => h('th', { scope: 'col', class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim() || undefined }, c.label)));
   const body = h('tbody');
   if (!rows.length) {
@@ -81,7 +82,7 @@ export function table(columns, rows, { empty = 'Nothing here yet.', caption, row
   for (const r of rows) {
     body.append(h('tr', rowAttrs ? rowAttrs(r) : {}, columns.map(c => h('td', { class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim() || undefined }, c.cell(r)))));
   }
-  return h('div', { class: 'table-wrap' }, h('table', {}, caption ? h('caption', { class: 'skip' }, caption) : null, h('thead', {}, head), body));
+  return h('div', { class: 'table-wrap' }, h('table', { class: wide ? 'wide' : undefined }, caption ? h('caption', { class: 'skip' }, caption) : null, h('thead', {}, head), body));
 }
 
 /** Replaces a region's content only when its data changed (polling keeps focus and scroll otherwise). */

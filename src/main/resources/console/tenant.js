@@ -65,7 +65,7 @@ export function mount(main, id) {
         h('button', { type: 'button', class: 'small', dataset: { action: 'sync', stream: s.stream }, onclick: () => syncNow(s.stream) }, 'Sync now'),
         h('button', { type: 'button', class: 'small', dataset: { action: 'runs', stream: s.stream }, onclick: () => runs(s.stream) }, 'History'),
         h('button', { type: 'button', class: 'small danger', dataset: { action: 'reset', stream: s.stream }, onclick: () => reset(s.stream) }, 'Reset')) },
-    ], rows, { empty: 'This tenant has no streams (no Harvest credential, or every stream is switched off).', caption: 'Streams',
+    ], rows, { empty: 'This tenant has no streams (no Harvest credential, or every stream is switched off).', caption: 'Streams', wide: true,
       rowAttrs: s => ({ dataset: { stream: s.stream, state: s.state } }) });
   }
 
@@ -105,7 +105,7 @@ export function mount(main, id) {
         { label: 'Pages', num: true, opt: true, cell: r => num(r.pages) },
         { label: 'Fetched / written / unchanged', num: true, cell: r => `${num(r.fetched)} / ${num(r.written)} / ${num(r.unchanged)}` },
         { label: 'Error', cell: r => r.error ? h('span', { class: 'err' }, r.error) : '' },
-      ], all, { empty: 'No run yet.' }));
+      ], all, { empty: 'No run yet.', wide: true }));
     };
     more.addEventListener('click', () => load().catch(e => toast(e.message, 'bad')));
     dialog({ title: `${stream}: run history`, id: 'runs-dialog', build: body => { body.append(area, more); }, buttons: [{ label: 'Close' }] });
