@@ -12,7 +12,9 @@ import dev.trellis.hub.Rows;
 import dev.trellis.hub.TestHome;
 import dev.trellis.sandbox.Sandbox;
 import dev.trellis.sandbox.SandboxCredentials;
+import dev.trellis.sandbox.PartnerApp;
 import dev.trellis.sandbox.SandboxSettings;
+import dev.trellis.sandbox.Scopes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The operations console as ops use it, in a real headless Chromium against a hub (with an API token) and the sandbox:
@@ -45,6 +48,7 @@ class ConsoleBrowserTest {
     static TestHome home;
     static Hub hub;
     static DataSource db;
+    static PartnerApp app;
     Browser browser;
 
     @BeforeAll
@@ -73,6 +77,16 @@ class ConsoleBrowserTest {
                                               exceptionType: java.lang.IllegalStateException
                                               message: "the downstream system refused it: try again later"
                         """);
+        // a partner app: the Connect form offers "Connect with Greenhouse", and the consent comes back to the console
+        app = sandbox.createPartnerApp(home.apiUrl() + "/connect/greenhouse/callback", Scopes.partnerAll());
+        System.setProperty("CONSOLE_PARTNER_SECRET", app.clientSecret());
+        home.property("trellis.partner.client-id", app.clientId())
+                .property("trellis.partner.client-secret", "env:CONSOLE_PARTNER_SECRET")
+                .property("trellis.partner.redirect-uri", home.apiUrl() + "/connect/greenhouse/callback")
+                .property("trellis.partner.authorize-url", sandbox.baseUrl() + "/authorize")
+                .property("trellis.partner.token-url", sandbox.baseUrl() + "/token")
+                .property("trellis.partner.harvest-url", sandbox.baseUrl())
+                .property("trellis.partner.return-to", home.apiUrl());
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
@@ -81,6 +95,7 @@ class ConsoleBrowserTest {
     static void stop() throws Exception {
         System.clearProperty("TRELLIS_API_TOKEN");
         System.clearProperty("console-test-flaky");
+        System.clearProperty("CONSOLE_PARTNER_SECRET");
         if (hub != null) {
             hub.stop();
         }
@@ -222,6 +237,20 @@ class ConsoleBrowserTest {
             page.findElement(By.xpath("//dialog[@id='dl-dialog']//button[normalize-space()='Close']")).click();
             // the list follows by itself: no open letter of the flaky route is left
             browser.await(d -> d.findElements(By.cssSelector("#dead-letters tr[data-status='open']")).isEmpty());
+
+            // ---------------------------------------------------------- Connect with Greenhouse (the partner app)
+            page.get(home.apiUrl() + "/console/#/connect");
+            browser.await(d -> visible(d, By.id("kind-partner"))).click();
+            type(page, "conn-id", "globex");
+            page.findElement(By.id("check-connection")).click(); // "Continue in Greenhouse", signed in by the cookie
+            browser.await(d -> d.getCurrentUrl().startsWith(sandbox.baseUrl() + "/authorize") ? true : null);
+            Select user = new Select(page.findElement(By.id("user_id")));
+            user.selectByVisibleText(user.getOptions().stream().map(WebElement::getText)
+                    .filter(t -> t.endsWith("Site Admin")).findFirst().orElseThrow());
+            page.findElement(By.xpath("//button[normalize-space()='Approve']")).click();
+            browser.await(d -> d.getCurrentUrl().equals(home.apiUrl() + "/console/#/tenants/globex"));
+            browser.await(d -> contains(d, By.cssSelector("#tenant-head h1"), "active"));
+            assertEquals("active", status("globex"));
 
             // ---------------------------------------------------------- every page at phone width
             browser.size(390, 844);
