@@ -2,6 +2,7 @@ package dev.trellis.connection;
 
 import dev.trellis.api.JsonResponse;
 import dev.trellis.check.CheckService;
+import dev.trellis.api.ApiToken;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
@@ -53,7 +54,7 @@ public final class ConnectionSetup {
     public static void configure(CamelContext context, ConnectionSettings settings, DataSource dataSource,
             Tenants tenants, SecretMasker masker, CheckService checks, TokenCache tokens, Consumer<String> startStreams,
             MeterRegistry meters, List<Tenant> local, String source, PartnerSettings partner, HttpClient http,
-            String apiToken) throws SQLException, IOException {
+            ApiToken apiToken) throws SQLException, IOException {
         SecretBox box = new SecretBox(settings.keys());
         TenantStore store = new TenantStore(dataSource, box);
         var executors = context.getExecutorServiceManager();

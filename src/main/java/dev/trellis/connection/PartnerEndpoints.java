@@ -1,13 +1,13 @@
 package dev.trellis.connection;
 
 import dev.trellis.api.ApiException;
+import dev.trellis.api.ApiToken;
 import dev.trellis.config.SecretMasker;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
@@ -34,17 +34,17 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     private final OAuthStates states;
     private final Map<GrantApi, PartnerGrants> grants;
     private final Connections connections;
-    private final byte[] expected;
+    private final ApiToken token;
     private final SecretMasker masker;
 
-    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states, Map<GrantApi, PartnerGrants> grants,
-            Connections connections, String apiToken, SecretMasker masker) {
+    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states,
+            Map<GrantApi, PartnerGrants> grants, Connections connections, ApiToken token, SecretMasker masker) {
         this.context = context;
         this.partner = partner;
         this.states = states;
         this.grants = grants;
         this.connections = connections;
-        this.expected = apiToken == null ? null : ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
+        this.token = token;
         this.masker = masker;
     }
 
@@ -65,14 +65,12 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     }
 
     private void start(RoutingContext ctx) {
-        if (expected != null) {
-            String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                page(ctx, 401, "Not allowed", "Missing or wrong bearer token (Authorization: Bearer "
-                        + "<TRELLIS_API_TOKEN>).");
-                return;
-            }
+        // the console's session cookie too: its Connect button navigates here, and a link cannot send a header
+        if (!token.admitsNavigation(ctx.request())) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            page(ctx, 401, "Not allowed", "Missing or wrong bearer token (Authorization: Bearer "
+                    + "<TRELLIS_API_TOKEN>), and no console sign-in.");
+            return;
         }
         String apiName = ctx.request().getParam("api");
         Optional<GrantApi> api = GrantApi.of(apiName == null ? GrantApi.HARVEST.label : apiName);

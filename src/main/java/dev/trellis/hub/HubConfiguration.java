@@ -2,6 +2,8 @@ package dev.trellis.hub;
 
 import dev.trellis.api.ApiGate;
 import dev.trellis.api.ApiSettings;
+import dev.trellis.api.ApiToken;
+import dev.trellis.api.JsonResponse;
 import dev.trellis.change.ChangeSettings;
 import dev.trellis.change.Changes;
 import dev.trellis.check.CheckService;
@@ -14,6 +16,8 @@ import dev.trellis.config.Tenant;
 import dev.trellis.config.TenantLoader;
 import dev.trellis.config.Tenants;
 import dev.trellis.connection.ConnectionSettings;
+import dev.trellis.console.ConsoleAssets;
+import dev.trellis.console.ConsoleEndpoints;
 import dev.trellis.connection.ConnectionSetup;
 import dev.trellis.connection.PartnerSettings;
 import dev.trellis.deadletter.DeadLetters;
@@ -21,6 +25,7 @@ import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
 import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.health.DatabaseHealthCheck;
+import dev.trellis.health.HealthApi;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.ingestion.Ingestion;
 import dev.trellis.ingestion.IngestionSettings;
@@ -146,12 +151,13 @@ public final class HubConfiguration implements CamelConfiguration {
             local = List.of(sandbox.tenant());
         }
         // connections made through the API, tenant files and the demo: docs/connections.md
+        ApiToken token = new ApiToken(apiToken);
         ConnectionSetup.configure(context, connections, dataSource, tenantRegistry, masker, checks,
                 greenhouse.gateway().tokens(), tenant -> {
                     // a tenant connected or resumed while running starts at once, not at its next schedule
                     streams.runAll(tenant);
                     importJobs.accept(tenant);
-                }, meters, local, demo ? "demo" : "file", partner, greenhouse.http(), apiToken);
+                }, meters, local, demo ? "demo" : "file", partner, greenhouse.http(), token);
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -178,7 +184,12 @@ public final class HubConfiguration implements CamelConfiguration {
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        ApiGate gate = new ApiGate(apiToken, api.maxBodySize(), masker);
+        registry.bind(HealthApi.BEAN, new HealthApi(context, new JsonResponse(masker), masker));
+        // the operations console under /console, signed in with the API token (README "Console")
+        context.getManagementStrategy().addEventNotifier(new ConsoleEndpoints(context, token, new ConsoleAssets(),
+                partner.enabled()));
+
+        ApiGate gate = new ApiGate(token, api.maxBodySize(), masker);
         gate.setCamelContext(context);
         context.getManagementStrategy().addEventNotifier(gate);
         registry.bind(ApiGate.BEAN, gate);
