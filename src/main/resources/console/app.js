@@ -1,10 +1,11 @@
-// The console's shell: sign-in, the router (#/connections, #/tenants/<id>, #/dead-letters, #/outbox), the health
+// The console's shell: sign-in, the router (#/connections, #/tenants/<id>, #/dead-letters, #/outbox, #/changes), the health
 // pill, and polling: every page refreshes its data every few seconds without reloading.
 import { api, h, clear, whenSignedOut, field, errorBox, toast } from './lib.js';
 import * as connections from './connections.js';
 import * as tenant from './tenant.js';
 import * as deadLetters from './dead-letters.js';
 import * as outbox from './outbox.js';
+import * as changes from './changes.js';
 
 const POLL_MS = 4000;
 const main = document.getElementById('main');
@@ -18,6 +19,7 @@ const routes = [
   [/^#\/tenants\/([a-z0-9-]+)$/, m => tenant.mount(main, m[1], session), 'connections'],
   [/^#\/dead-letters(?:\?status=(open|replayed|discarded|all))?$/, m => deadLetters.mount(main, m[1]), 'dead-letters'],
   [/^#\/outbox$/, () => outbox.mount(main), 'outbox'],
+  [/^#\/changes$/, () => changes.mount(main), 'changes'],
 ];
 
 async function start() {

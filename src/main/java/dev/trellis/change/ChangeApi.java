@@ -18,7 +18,8 @@ public final class ChangeApi {
     static final int MAX_LIMIT = 1000;
     private static final Pattern STREAM = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
-    private static final List<String> PARAMETERS = List.of("tenant", "stream", "after", "limit", "include_backfill");
+    private static final List<String> PARAMETERS = List.of("tenant", "stream", "after", "limit", "include_backfill",
+            "tail");
 
     private final ChangeFeed feed;
     private final Tenants tenants;
@@ -48,8 +49,13 @@ public final class ChangeApi {
             long after = afterText == null ? 0 : whole(afterText, "after", 0, Long.MAX_VALUE);
             String limitText = text(ex, "limit");
             int limit = limitText == null ? DEFAULT_LIMIT : (int) whole(limitText, "limit", 1, MAX_LIMIT);
-            boolean backfill = flag(text(ex, "include_backfill"));
-            ChangeFeed.Page page = feed.read(new ChangeFeed.Query(tenant, stream, after, limit, backfill));
+            boolean backfill = flag(text(ex, "include_backfill"), "include_backfill");
+            boolean tail = flag(text(ex, "tail"), "tail");
+            if (tail && afterText != null) {
+                throw ApiException.badRequest("Parameter 'tail' gives the latest events: it cannot be combined with "
+                        + "'after' (read on with after=<next> from its answer)");
+            }
+            ChangeFeed.Page page = feed.read(new ChangeFeed.Query(tenant, stream, after, limit, backfill, tail));
             if (afterText != null && page.trimmedThrough() > after) {
                 throw new ApiException(410, "Parameter 'after': the events after " + after + " up to "
                         + page.trimmedThrough() + " were deleted by retention (trellis.changes.retention-days = "
@@ -81,14 +87,14 @@ public final class ChangeApi {
                 + ", not '" + shorten(value) + "'");
     }
 
-    private static boolean flag(String value) {
+    private static boolean flag(String value, String name) {
         if (value == null) {
             return false;
         }
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ApiException.badRequest("Parameter 'include_backfill' must be true or false, not '"
+            default -> throw ApiException.badRequest("Parameter '" + name + "' must be true or false, not '"
                     + shorten(value) + "'");
         };
     }

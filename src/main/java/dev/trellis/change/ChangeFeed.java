@@ -18,8 +18,14 @@ import javax.sql.DataSource;
 public final class ChangeFeed {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What to read: {@code tenant} and {@code stream} null for all. */
-    public record Query(String tenant, String stream, long after, int limit, boolean includeBackfill) {
+    /**
+     * What to read: {@code tenant} and {@code stream} null for all; with {@code tail}, the latest {@code limit} events
+     * (ascending) instead of those after {@code after}, and a {@code next} that goes on from now.
+     */
+    public record Query(String tenant, String stream, long after, int limit, boolean includeBackfill, boolean tail) {
+        public Query(String tenant, String stream, long after, int limit, boolean includeBackfill) {
+            this(tenant, stream, after, limit, includeBackfill, false);
+        }
     }
 
     /**
@@ -39,7 +45,7 @@ public final class ChangeFeed {
         String sql = "select seq, tenant, stream, record_id, op, fields, before::text, after::text, updated_at, seen_at, "
                 + "source, backfill from change_event where seq > ? and seq <= ?" + (q.tenant() == null ? "" : " and tenant = ?")
                 + (q.stream() == null ? "" : " and stream = ?") + (q.includeBackfill() ? "" : " and not backfill")
-                + " order by seq limit ?";
+                + " order by seq" + (q.tail() ? " desc" : "") + " limit ?";
         List<ChangeEvent> events = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             // a statement of its own, before the read's: the read's snapshot must be taken after it
@@ -51,7 +57,7 @@ public final class ChangeFeed {
             }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                ps.setLong(i++, q.after());
+                ps.setLong(i++, q.tail() ? 0 : q.after());
                 ps.setLong(i++, bound);
                 if (q.tenant() != null) {
                     ps.setString(i++, q.tenant());
@@ -68,6 +74,11 @@ public final class ChangeFeed {
             }
             // after the page: a trim that ran meanwhile is seen, so no event it took goes missing silently
             long trimmed = ChangeTrim.trimmedThrough(c);
+            if (q.tail()) {
+                java.util.Collections.reverse(events);
+                // nothing between the last event and the bound matches the query: go on from the bound
+                return new Page(events, Math.max(bound, q.after()), false, trimmed);
+            }
             long next = events.isEmpty() ? q.after() : events.get(events.size() - 1).seq();
             return new Page(events, next, events.size() == q.limit(), trimmed);
         }

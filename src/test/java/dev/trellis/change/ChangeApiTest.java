@@ -147,6 +147,27 @@ class ChangeApiTest {
     }
 
     @Test
+    void aTailGivesTheLatestEventsAndACursorThatGoesOnFromNow() throws Exception {
+        try (Connection c = db.getConnection()) {
+            for (long id = 1; id <= 5; id++) {
+                append(c, "tail", id);
+            }
+        }
+        HttpCalls.Answer tail = HttpCalls.get(home.apiUrl() + "/api/changes?tenant=acme&stream=tail&tail=true&limit=2");
+        assertEquals(200, tail.status(), tail.body());
+        List<Long> latest = new ArrayList<>();
+        tail.json().get("events").forEach(e -> latest.add(e.get("id").asLong()));
+        assertEquals(List.of(4L, 5L), latest, "the latest two, ascending");
+        long next = tail.json().get("next").asLong();
+        try (Connection c = db.getConnection()) {
+            append(c, "tail", 6);
+        }
+        assertEquals(List.of(6L), ids("tenant=acme&stream=tail&after=" + next), "after the tail: only what is new");
+        refused("tail=true&after=1", "tail");
+        refused("tail=yes", "tail");
+    }
+
+    @Test
     void retentionTrimsInBatchesAndAnOlderCursorIsGone() throws Exception {
         long last;
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {

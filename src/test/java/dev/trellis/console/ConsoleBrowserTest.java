@@ -197,6 +197,13 @@ class ConsoleBrowserTest {
             browser.await(d -> !d.findElements(By.cssSelector("#outbox-items tr[data-item='" + item + "'][data-status='delivered']")).isEmpty());
             shoot(page, "outbox");
 
+            // ---------------------------------------------------------- the change feed's tail shows the note
+            page.findElement(By.linkText("Changes")).click();
+            type(page, "ch-stream", "notes");
+            browser.await(d -> contains(d, By.id("changes-list"), "write-back"));
+            assertTrue(page.findElement(By.id("changes-list")).getText().contains("create"));
+            shoot(page, "changes");
+
             // ---------------------------------------------------------- dead letters: replay one, discard another
             System.setProperty("console-test-flaky", "fail");
             ProducerTemplate producer = hub.context().createProducerTemplate();
@@ -257,7 +264,8 @@ class ConsoleBrowserTest {
             for (String[] p : new String[][] {{"#/connections", "connections", "a.tenant-link"},
                     {"#/tenants/acme", "tenant", "#streams tr[data-stream]"},
                     {"#/dead-letters?status=all", "dead-letters", "#dead-letters tbody tr"},
-                    {"#/outbox", "outbox", "#outbox-items tr[data-item]"}}) {
+                    {"#/outbox", "outbox", "#outbox-items tr[data-item]"},
+                    {"#/changes", "changes", "#changes-list tbody tr"}}) {
                 page.get(home.apiUrl() + "/console/" + p[0]);
                 browser.await(d -> !d.findElements(By.cssSelector(p[2])).isEmpty());
                 ((org.openqa.selenium.JavascriptExecutor) page).executeScript(
