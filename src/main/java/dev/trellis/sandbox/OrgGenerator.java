@@ -35,11 +35,13 @@ final class OrgGenerator {
     private final long seed;
     private final Timeline time;
     private final String boardToken;
+    private final ResourceAreas areas;
 
     OrgGenerator(long seed, Timeline time, String boardToken) {
         this.seed = seed;
         this.time = time;
         this.boardToken = boardToken;
+        this.areas = new ResourceAreas(seed, time, this);
     }
 
     Timeline timeline() {
@@ -85,7 +87,10 @@ final class OrgGenerator {
             case OFFERS -> offer(o, i);
             case NOTES -> note(o, i);
             case APPLIED_CANDIDATE_TAGS -> appliedTag(o, i);
-            default -> throw new IllegalArgumentException(r.path());
+            default -> {
+                // the resources added by area stamp their own dates (some have none)
+                return areas.generate(r, i, o);
+            }
         }
         long created = time.created(r, i);
         o.put("created_at", Timeline.iso(created));
