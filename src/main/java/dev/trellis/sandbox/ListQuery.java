@@ -197,6 +197,7 @@ final class ListQuery {
                 });
             }
             case "show_service_accounts", "include_defaults", "active" -> bool(f.param(), value);
+            case AreaFilters.CUSTOM_FIELD_KEY -> predicates.add(AreaFilters.customFieldKey(value, gen));
             default -> throw new IllegalStateException(f.param());
         }
     }
