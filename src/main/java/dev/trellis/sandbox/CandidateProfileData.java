@@ -24,7 +24,8 @@ final class CandidateProfileData extends GeneratedArea {
         put(s, overrides, Resource.CANDIDATE_EDUCATIONS, c / 2);
         put(s, overrides, Resource.CANDIDATE_EMPLOYMENTS, c);
         put(s, overrides, Resource.PROSPECT_DETAILS, apps / 10);
-        put(s, overrides, Resource.REJECTION_DETAILS, apps / 5);
+        // one index per application; those of applications not rejected are gaps (ResourceAreas#exists)
+        s.put(Resource.REJECTION_DETAILS, apps);
     }
 
     @Override
@@ -57,6 +58,11 @@ final class CandidateProfileData extends GeneratedArea {
         }
         stamp(o, r, i);
         return true;
+    }
+
+    @Override
+    boolean exists(Resource r, long i) {
+        return r != Resource.REJECTION_DETAILS || org.applicationFacts(parent(r, i)).status().equals("rejected");
     }
 
     private void attachment(ObjectNode o, long i) {
@@ -116,15 +122,9 @@ final class CandidateProfileData extends GeneratedArea {
         JsonNode app = org.generate(Resource.APPLICATIONS, a);
         o.put("application_id", id(Resource.APPLICATIONS, a));
         o.put("rejected_by_id", g.chance(0.1) ? null : id(Resource.USERS, org.humanUserIndex(g)));
-        if (app.hasNonNull("rejection_reason_id")) {
-            // the rejection the application shows
-            o.put("rejection_reason_id", app.get("rejection_reason_id").asLong());
-            o.put("rejected_at", app.get("rejected_at").asText());
-        } else {
-            // a rejection since undone (unreject): its details stay
-            o.put("rejection_reason_id", id(Resource.REJECTION_REASONS, 1 + g.nextLong(size(Resource.REJECTION_REASONS))));
-            o.put("rejected_at", Timeline.iso(time.created(Resource.REJECTION_DETAILS, i)));
-        }
+        // the rejection the (rejected) application shows
+        o.set("rejection_reason_id", app.get("rejection_reason_id"));
+        o.set("rejected_at", app.get("rejected_at"));
         o.putNull("rejection_note_id");
         o.putObject("question_custom_fields");
     }

@@ -21,6 +21,11 @@ abstract class GeneratedArea {
     /** Fills record {@code i} of {@code r} (its id is set); false when {@code r} is not of this area. */
     abstract boolean fill(Resource r, ObjectNode o, long i);
 
+    /** Whether generated record {@code i} exists: a resource of this area may leave gaps in its index range. */
+    boolean exists(Resource r, long i) {
+        return true;
+    }
+
     Gen gen(Resource r, long i) {
         return new Gen(seed, r.ordinal() + 1, i);
     }

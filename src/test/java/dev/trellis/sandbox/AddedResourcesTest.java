@@ -83,14 +83,18 @@ class AddedResourcesTest {
         for (JsonNode grant : all(Resource.USER_JOB_PERMISSIONS)) {
             assertTrue(roles.contains(grant.get("role_id").asLong()), grant.toString());
         }
-        // the rejection an application shows is the one its details give
-        for (JsonNode detail : all(Resource.REJECTION_DETAILS)) {
+        // rejection details: one per rejected application, giving the rejection the application shows
+        List<JsonNode> details = all(Resource.REJECTION_DETAILS);
+        for (JsonNode detail : details) {
             JsonNode app = sb.record(Resource.APPLICATIONS, detail.get("application_id").asLong());
-            if (app.hasNonNull("rejection_reason_id")) {
-                assertEquals(app.get("rejection_reason_id").asLong(), detail.get("rejection_reason_id").asLong());
-                assertEquals(app.get("rejected_at"), detail.get("rejected_at"));
-            }
+            assertEquals("rejected", app.get("status").asText(), detail.toString());
+            assertEquals(app.get("rejection_reason_id").asLong(), detail.get("rejection_reason_id").asLong());
+            assertEquals(app.get("rejected_at"), detail.get("rejected_at"));
         }
+        long rejected = http.all(token, "/v3/applications?per_page=500&status=rejected").size();
+        assertTrue(rejected > 0);
+        assertEquals(rejected, details.size());
+        assertEquals(rejected, new HashSet<>(details.stream().map(d -> d.get("application_id").asLong()).toList()).size());
     }
 
     @Test
