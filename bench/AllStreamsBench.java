@@ -196,8 +196,15 @@ public class AllStreamsBench {
         }
     }
 
+    /** Queues a stream now; retried until the hub knows the tenant (its file is read after the API answers). */
     static void post(String url) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        for (int attempt = 0; ; attempt++) {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains("\"accepted\" : true") || attempt == 100) {
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 }
