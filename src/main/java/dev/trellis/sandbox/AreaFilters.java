@@ -1,8 +1,8 @@
 package dev.trellis.sandbox;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.sandbox.ListFilters.Filter;
 import dev.trellis.sandbox.ListFilters.Kind;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -22,14 +22,17 @@ final class AreaFilters {
     private AreaFilters() {
     }
 
-    /** Options whose custom field has this name_key (only generated fields are looked up). */
+    /** Options whose custom field has this name_key or internal_type (degree, ...); generated fields only. */
     static Predicate<ObjectNode> customFieldKey(String key, OrgGenerator gen) {
         long base = OrgGenerator.id(Resource.CUSTOM_FIELDS, 0);
         long fields = gen.size(Resource.CUSTOM_FIELDS);
         return option -> {
             long index = option.path("custom_field_id").asLong() - base;
-            return index >= 1 && index <= fields
-                    && key.equals(gen.generate(Resource.CUSTOM_FIELDS, index).path("name_key").asText());
+            if (index < 1 || index > fields) {
+                return false;
+            }
+            ObjectNode field = gen.generate(Resource.CUSTOM_FIELDS, index);
+            return key.equals(field.path("name_key").asText()) || key.equals(field.path("internal_type").asText());
         };
     }
 
