@@ -355,6 +355,8 @@ public final class Connections {
         if (!store.update(spec, status, reasons, json(checked.result()), checked.result().checkedAt())) {
             throw ApiException.notFound("Unknown tenant '" + id + "'");
         }
+        // swap here before the result lifts any pause: a freed outbox item must go out with the new credential
+        load(id);
         tokens.forget(id);
         Tenant tenant = spec.tenant(sourceOf(id));
         checks.apply(tenant, checked.result());

@@ -166,6 +166,8 @@ final class ListFilters {
         m = FILTERS.get(Resource.APPLIED_CANDIDATE_TAGS);
         add(m, "candidate_ids", Kind.IDS, "candidate_id");
         add(m, "candidate_tag_ids", Kind.IDS, "candidate_tag_id");
+
+        AreaFilters.declare(FILTERS);
     }
 
     private ListFilters() {

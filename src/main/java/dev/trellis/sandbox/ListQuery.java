@@ -143,7 +143,8 @@ final class ListQuery {
                     JsonNode v = rec.get(field);
                     return v != null && v.isTextual() && w.contains(Instant.parse(v.asText()).toEpochMilli());
                 });
-                if (field.equals("created_at") || field.equals("updated_at") || field.equals("last_activity_at")) {
+                if (field.equals("created_at") || field.equals("updated_at") || field.equals("last_activity_at")
+                        || field.equals("submitted_at") && resource == Resource.EEOC) {
                     window = window == null ? w : window.intersect(w);
                 }
             }

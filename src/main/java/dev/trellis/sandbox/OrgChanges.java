@@ -399,8 +399,10 @@ final class OrgChanges {
             case CANDIDATES -> deleteCandidate(id);
             case JOB_POSTS -> deleteJobPost(id);
             case INTERVIEWS -> deleteInterview(id);
-            default -> throw ApiException.of(422, Json.errors("Deleting " + r.path()
-                    + " is not supported; delete candidates, interviews or job_posts"));
+            // an admin removes a demographic question (with its options) or an option
+            case DEMOGRAPHIC_QUESTIONS, DEMOGRAPHIC_ANSWER_OPTIONS -> org.delete(r, id);
+            default -> throw ApiException.of(422, Json.errors("Deleting " + r.path() + " is not supported; delete "
+                    + "candidates, interviews, job_posts, demographic_questions or demographic_answer_options"));
         };
     }
 }

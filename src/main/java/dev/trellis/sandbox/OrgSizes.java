@@ -40,6 +40,7 @@ final class OrgSizes {
         put(s, overrides, Resource.OFFERS, Math.max(1, apps / 20));
         put(s, overrides, Resource.NOTES, Math.max(1, c * 3 / 2));
         put(s, overrides, Resource.APPLIED_CANDIDATE_TAGS, Math.max(1, c * 2 / 5));
+        ResourceAreas.sizes(s, overrides);
         if (s.get(Resource.APPLICATIONS) < c) {
             throw new IllegalArgumentException("applications must be at least the candidate count (every candidate has one)");
         }

@@ -92,7 +92,8 @@ final class Organisation {
 
     boolean exists(Resource r, long id) {
         Table t = tables.get(r);
-        return !t.deleted.contains(id) && (t.created.containsKey(id) || t.indexOf(id) > 0);
+        return !t.deleted.contains(id) && (t.created.containsKey(id)
+                || t.indexOf(id) > 0 && generator.areas().exists(r, t.indexOf(id)));
     }
 
     /** Creates a record from the given fields; id, created_at and updated_at are set here. */
@@ -174,7 +175,7 @@ final class Organisation {
         if (p > 0) {
             for (long i = time.firstChild(child, p); i <= time.lastChild(child, p); i++) {
                 long id = child.idBase() + i;
-                if (!t.deleted.contains(id)) {
+                if (!t.deleted.contains(id) && generator.areas().exists(child, i)) {
                     ids.add(id);
                 }
             }
@@ -197,7 +198,10 @@ final class Organisation {
             long id = r.idBase() + i;
             if (!t.deleted.contains(id)) {
                 ObjectNode changed = t.changed.get(id);
-                visitor.accept(asOfNow(r, changed != null ? changed : generator.generate(r, i)));
+                ObjectNode rec = changed != null ? changed : generator.generate(r, i);
+                if (rec != null) {
+                    visitor.accept(asOfNow(r, rec));
+                }
             }
         }
         for (ObjectNode rec : t.created.values()) {
@@ -210,7 +214,7 @@ final class Organisation {
     Map<Resource, Long> counts() {
         Map<Resource, Long> out = new LinkedHashMap<>();
         for (Resource r : Resource.values()) {
-            out.put(r, tables.get(r).count());
+            out.put(r, tables.get(r).count() - generator.areas().gaps(r));
         }
         return out;
     }
