@@ -20,7 +20,7 @@ public final class ChangeTrim {
     // the batch is the oldest events; it stops before the first one young enough to keep, so what is left is a suffix
     private static final String TRIM = "with batch as (select seq, seen_at from change_event order by seq limit "
             + BATCH + "), keep as (select min(seq) as seq from batch where seen_at >= ?), "
-            + "gone as (delete from change_event e using batch b where e.seq = b.seq "
+            + "gone as (delete from change_event e using batch b where e.seq = b.seq and b.seq <= ? "
             + "and b.seq < coalesce((select seq from keep), 9223372036854775807) returning e.seq), "
             + "mark as (update change_trim set trimmed_through = greatest(trimmed_through, (select max(seq) from gone)) "
             + "where exists (select 1 from gone)) "
@@ -44,6 +44,8 @@ public final class ChangeTrim {
             int deleted;
             do {
                 ps.setTimestamp(1, cutoff);
+                // never past an event that may still commit (V14): it would land below trimmed_through, unseen
+                ps.setLong(2, bound(c));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     deleted = rs.getInt(1);
@@ -52,6 +54,14 @@ public final class ChangeTrim {
             } while (deleted == BATCH);
         }
         return total;
+    }
+
+    /** change_event_bound(), in a statement of its own as V14 asks. */
+    private static long bound(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select change_event_bound()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The highest seq retention has deleted (0: none). */
