@@ -55,9 +55,13 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** Waits (at most 20 s) until {@code condition} answers non-null and non-false, and returns its answer. */
+    /**
+     * Waits (at most 20 s) until {@code condition} answers non-null and non-false, and returns its answer. An element
+     * the page replaced while the condition read it (the console re-renders as it polls) is asked again.
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition::apply);
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
     /** Resizes the window (1280 × 1000 for a desktop, 390 × 844 for a phone). */
