@@ -74,12 +74,12 @@ final class ChangeFeed {
     static List<ChangeEvent> after(Connection c, Offset offset, int limit) throws SQLException {
         List<ChangeEvent> events = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select xid::text, seq, tenant, stream, record_id, op, fields, after::text, before::text,
+                select xid::text as xid_text, seq, tenant, stream, record_id, op, fields, after::text, before::text,
                        to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                        to_char(seen_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), source, backfill
                 from change_event
                 where (xid, seq) > (?::xid8, ?) and xid < pg_snapshot_xmin(pg_current_snapshot())
-                order by xid, seq
+                order by change_event.xid, seq
                 limit ?""")) {
             ps.setString(1, offset.xid());
             ps.setLong(2, offset.seq());
