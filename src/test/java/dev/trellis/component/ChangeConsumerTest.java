@@ -247,4 +247,39 @@ class ChangeConsumerTest {
             second.stop();
         }
     }
+
+    @Test
+    void anEventCommittedAfterAHigherSeqIsNotSkipped() throws Exception {
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("greenhouse:changes?stream=late-commit&pollDelay=20").routeId("late-commit")
+                        .process(e -> seen.add(e.getIn().getHeader(GreenhouseHeaders.RECORD_ID, Long.class)));
+            }
+        });
+        try (java.sql.Connection early = db.getConnection(); java.sql.Connection late = db.getConnection()) {
+            early.setAutoCommit(false);
+            late.setAutoCommit(false);
+            try (var s = early.createStatement()) {
+                // the early transaction takes its xid first, as a sync page does with its row upserts
+                s.execute("select pg_current_xact_id()");
+            }
+            try (var s = late.createStatement()) {
+                s.execute("select pg_current_xact_id()");
+                s.execute("insert into change_event (tenant, stream, record_id, op, source) "
+                        + "values ('acme', 'late-commit', 1, 'create', 'poll')");
+            }
+            try (var s = early.createStatement()) {
+                // a higher seq, committed first
+                s.execute("insert into change_event (tenant, stream, record_id, op, source) "
+                        + "values ('acme', 'late-commit', 2, 'create', 'poll')");
+            }
+            early.commit();
+            Await.until(() -> seen.contains(2L) ? true : null);
+            late.commit();
+        }
+        Await.until(() -> seen.size() == 2 ? true : null);
+        assertEquals(List.of(2L, 1L), seen, "the lower seq of the later commit arrives too");
+    }
 }
