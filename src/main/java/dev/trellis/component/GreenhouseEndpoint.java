@@ -73,8 +73,8 @@ public final class GreenhouseEndpoint extends DefaultEndpoint {
     @UriParam(label = "producer", enums = "create,update,delete", defaultValue = "create",
             description = "greenhouse:interview: what to do with the interview; the TrellisAction header overrides it")
     private String action = "create";
-    @UriParam(label = "producer", description = "greenhouse:get: the Harvest path to read, e.g. "
-            + "/v3/candidates/123 (use toD to put message values in it)")
+    @UriParam(label = "producer", description = "greenhouse:get: the Harvest path and query to read, e.g. "
+            + "RAW(/v3/candidates?ids=123); the TrellisGreenhousePath header overrides it")
     private String path;
     @UriParam(label = "producer", description = "greenhouse:get: put the answer in this header instead of the body")
     private String resultHeader;
@@ -126,9 +126,9 @@ public final class GreenhouseEndpoint extends DefaultEndpoint {
         if (!OPS.contains(action)) {
             throw new IllegalArgumentException("Option 'action' must be create, update or delete, not '" + action + "'");
         }
-        if (kind == Kind.GET && (path == null || !path.startsWith("/"))) {
-            throw new IllegalArgumentException("Option 'path' is required by greenhouse:get and must start with /, e.g. "
-                    + "path=/v3/candidates/123" + (path == null ? "" : ", not '" + path + "'"));
+        if (path != null && !path.startsWith("/v3/")) {
+            throw new IllegalArgumentException("Option 'path' must be a Harvest path under /v3/, e.g. path=RAW(/v3/candidates?ids=123), "
+                    + "not '" + path + "'");
         }
         if (consumer != null && consumer.isBlank()) {
             throw new IllegalArgumentException("Option 'consumer' must not be blank");

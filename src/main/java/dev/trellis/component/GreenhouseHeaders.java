@@ -20,6 +20,8 @@ public final class GreenhouseHeaders {
     public static final String ACTION = "TrellisAction";
     /** greenhouse:note/email/interview: the client's idempotency key, as for the REST API. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** greenhouse:get: the Harvest path and query to read, overriding the endpoint's path option. */
+    public static final String PATH = "TrellisGreenhousePath";
     /** Set by the outbox producers: the id of the accepted outbox item. */
     public static final String OUTBOX_ID = "TrellisOutboxId";
 

@@ -33,8 +33,12 @@ final class HarvestGetProducer extends DefaultProducer {
                 .orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId + "' is not a tenant of this hub"));
         Tenant.Harvest harvest = tenant.harvest().orElseThrow(() -> new InvalidItem("tenant", "'" + tenantId
                 + "' has no Harvest credentials"));
-        GreenhouseGateway.Answer answer = endpoint.getComponent().gateway().get(tenant, harvest.userId(),
-                endpoint.getPath());
+        String path = exchange.getIn().getHeader(GreenhouseHeaders.PATH, endpoint.getPath(), String.class);
+        if (path == null || !path.startsWith("/v3/")) {
+            throw new InvalidItem("path", "greenhouse:get needs the path option or the " + GreenhouseHeaders.PATH
+                    + " header, a Harvest path such as /v3/candidates?ids=123" + (path == null ? "" : ", not " + path));
+        }
+        GreenhouseGateway.Answer answer = endpoint.getComponent().gateway().get(tenant, harvest.userId(), path);
         Object result = answer.body() == null ? answer.text() : JSON.convertValue(answer.body(), Object.class);
         if (endpoint.getResultHeader() != null) {
             exchange.getMessage().setHeader(endpoint.getResultHeader(), result);
