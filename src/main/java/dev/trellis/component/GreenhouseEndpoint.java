@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
@@ -18,7 +19,7 @@ import org.apache.camel.support.DefaultEndpoint;
 @UriEndpoint(firstVersion = "0.1.0", scheme = GreenhouseComponent.SCHEME, title = "Greenhouse",
         syntax = "greenhouse:kind", category = {Category.SAAS},
         headersClass = GreenhouseHeaders.class)
-public final class GreenhouseEndpoint extends DefaultEndpoint {
+public final class GreenhouseEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
     private static final Set<String> OPS = Set.of("create", "update", "delete");
 
     /** What the endpoint does. */
@@ -108,6 +109,12 @@ public final class GreenhouseEndpoint extends DefaultEndpoint {
         ChangeConsumer answer = new ChangeConsumer(this, processor);
         configureConsumer(answer);
         return answer;
+    }
+
+    /** Two routes may consume the same URI: each keeps its own offset (its route id), unless they share a consumer name. */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     /** Refuses option values that cannot work, naming the option; called once the options are set. */
