@@ -196,6 +196,7 @@ class GreenhouseProducersTest {
         assertEquals("TrellisAction", field(badAction));
         JsonNode letters = HttpCalls.get(home.apiUrl() + "/api/dead-letters?route=write-note").json().get("items");
         assertEquals(2, letters.size(), letters.toString());
+        assertEquals(1, letters.get(0).get("attempts").asInt(), "an invalid item fails the same way every time");
     }
 
     @Test
