@@ -23,7 +23,18 @@ import org.apache.camel.builder.RouteBuilder;
  * java -cp target/trellis.jar bench/ChangeConsumerBench.java [events=200000] [batchSize=100]
  */
 public class ChangeConsumerBench {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            // the hub's Quartz threads are not daemons
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         Path home = Files.createTempDirectory("change-bench");
@@ -33,7 +44,7 @@ public class ChangeConsumerBench {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     insert into change_event (tenant, stream, record_id, op, fields, after, before, source)
-                    select 'tenant-' || (g % 4), (array['applications','candidates','jobs','offers','interviews'])[1 + g % 5],
+                    select 'tenant-' || (g %% 4), (array['applications','candidates','jobs','offers','interviews'])[1 + g %% 5],
                            g, 'update', '{status}', jsonb_build_object('id', g, 'status', 'hired'),
                            jsonb_build_object('status', 'active'), 'poll'
                     from generate_series(1, %d) g order by g""".formatted(n));

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * greenhouse:changes: one thread that holds the consumer's advisory lock on its own database session, reads events
- * after the consumer's offset, hands each matching one to the route as one exchange, and advances the offset once
- * the route completed it (also when the error channel filed it as a dead letter). If the route leaves an exception
+ * after the consumer's offset, hands each matching one to the route as one exchange, and advances the offset past
+ * what the route completed (also what the error channel filed as a dead letter) after each batch, at a failure and at
+ * a stop; after a crash at most one batch is delivered again (at-least-once). If the route leaves an exception
  * (no error channel), the offset stays and the event is tried again after the poll delay.
  */
 final class ChangeConsumer extends DefaultConsumer {
@@ -93,18 +94,14 @@ final class ChangeConsumer extends DefaultConsumer {
                     if (!running) {
                         break;
                     }
-                    if (filter.matches(event)) {
-                        if (!deliver(event)) {
-                            failed = true;
-                            break;
-                        }
-                        ChangeFeed.save(session, name, event.offset(), owner);
-                        saved = event.offset();
+                    if (filter.matches(event) && !deliver(event)) {
+                        failed = true;
+                        break;
                     }
                     offset = event.offset();
                 }
+                // once per batch, and at a stop or a failure: a crash delivers at most one batch again
                 if (!offset.equals(saved)) {
-                    // the events after the last delivered one were filtered out
                     ChangeFeed.save(session, name, offset, owner);
                 }
                 if (failed || events.size() < endpoint.getBatchSize()) {

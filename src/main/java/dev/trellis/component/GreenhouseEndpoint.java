@@ -62,7 +62,8 @@ public final class GreenhouseEndpoint extends DefaultEndpoint implements Multipl
             description = "Also receive the creates of a stream's first backfill (backfill: true)")
     private boolean includeBackfill;
     @UriParam(label = "consumer", defaultValue = "100",
-            description = "Events read per query (1 to 10000); the offset still advances after each event")
+            description = "Events read per query (1 to 10000). The offset is saved after each batch (and at a stop or "
+                    + "a failure), so after a crash at most this many events are delivered again")
     private int batchSize = 100;
     @UriParam(label = "consumer", description = "The name the durable offset is kept under; instances and routes "
             + "sharing a name share one offset (each event reaches one of them). Default: the route id")
