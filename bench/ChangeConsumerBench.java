@@ -20,7 +20,7 @@ import org.apache.camel.builder.RouteBuilder;
  * 3. a second consumer records every event's seq; it is stopped mid-stream twice (its route, then the whole hub,
  *    restarted on the same home and database) and must end with every event exactly once, in feed order.
  *
- * java -cp target/trellis.jar bench/ChangeConsumerBench.java [events=200000] [batchSize=100]
+ * java -cp target/trellis.jar bench/ChangeConsumerBench.java [events=200000] [batchSize=100] [--drain-only]
  */
 public class ChangeConsumerBench {
     public static void main(String[] args) {
@@ -53,6 +53,9 @@ public class ChangeConsumerBench {
 
         // 1. drain with a no-op route
         AtomicLong drained = new AtomicLong();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
+        double loadStart = os.getSystemLoadAverage();
         long start = System.nanoTime();
         hub.context().addRoutes(new RouteBuilder() {
             @Override
@@ -65,8 +68,14 @@ public class ChangeConsumerBench {
             Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("no-op consumer (batchSize %d): %,d events in %.2f s = %,.0f events/s%n", batch, n, seconds,
-                n / seconds);
+        double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        System.out.printf("no-op consumer (batchSize %d): %,d events in %.2f s = %,.0f events/s; hub JVM CPU %.1f s "
+                + "(%,.0f events per CPU-second); load average %.1f -> %.1f on %d cores%n", batch, n, seconds, n / seconds,
+                cpu, n / cpu, loadStart, os.getSystemLoadAverage(), os.getAvailableProcessors());
+        if (args.length > 2 && args[2].equals("--drain-only")) {
+            hub.stop();
+            return;
+        }
         hub.context().getRouteController().stopRoute("bench-noop");
 
         // 2. restart mid-stream: the route, then the hub

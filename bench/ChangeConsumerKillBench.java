@@ -43,12 +43,15 @@ public class ChangeConsumerKillBench {
                           steps:
                             - setBody:
                                 simple: "${header.TrellisSeq}"
+                            - convertBodyTo:
+                                type: java.lang.String
                             - removeHeaders:
                                 pattern: "*"
                             - to: "http://127.0.0.1:%d/recv?httpMethod=POST"
                     """.formatted(batch, receiver.getAddress().getPort()));
             String url = pg.getJdbcUrl("postgres", "postgres");
             Process first = hub(home, url);
+            Runtime.getRuntime().addShutdownHook(new Thread(first::destroyForcibly));
             // the hub's migrations create change_event; then the events go in at once
             waitForTable(pg);
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -57,13 +60,15 @@ public class ChangeConsumerKillBench {
                         select 'acme', 'applications', g, 'update', '{status}', jsonb_build_object('id', g), 'poll'
                         from generate_series(1, %d) g order by g""".formatted(n));
             }
-            while (received.size() < n / 2) {
+            // mid-batch, so the batch in flight is not saved yet
+            while (received.size() < n / 2 + batch / 3) {
                 Thread.sleep(5);
             }
             first.destroyForcibly().waitFor();
             int atKill = received.size();
             System.out.printf("hub killed (SIGKILL) after %,d deliveries%n", atKill);
             Process second = hub(home, url);
+            Runtime.getRuntime().addShutdownHook(new Thread(second::destroyForcibly));
             long deadline = System.nanoTime() + 600_000_000_000L;
             while (new HashSet<>(received).size() < n && System.nanoTime() < deadline) {
                 Thread.sleep(50);

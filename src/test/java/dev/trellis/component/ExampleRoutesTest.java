@@ -126,6 +126,10 @@ class ExampleRoutesTest {
         assertTrue(replay.json().get("replayed").asBoolean(), replay.body());
         assertEquals(2, posted.size());
         assertTrue(posted.get(1).startsWith("hired-acme-504 "), posted.get(1));
+        // the route's exchanges are counted by the route policy (the exchange event notifier is off)
+        String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("camel_exchanges_total{")
+                && l.contains("routeId=\"hired-to-hris\"")), metrics);
     }
 
     @Test
