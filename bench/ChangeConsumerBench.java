@@ -50,6 +50,21 @@ public class ChangeConsumerBench {
                     from generate_series(1, %d) g order by g""".formatted(n));
         }
         System.out.printf("inserted %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        if (List.of(args).contains("--explain")) {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                    var rs = s.executeQuery("""
+                            explain (analyze, buffers) select xid::text as xid_text, seq, tenant, stream, record_id, op,
+                                   fields, after::text, before::text,
+                                   to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                   to_char(seen_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), source, backfill
+                            from change_event
+                            where (xid, seq) > ('0'::xid8, 0) and xid < pg_snapshot_xmin(pg_current_snapshot())
+                            order by change_event.xid, seq limit %d""".formatted(batch))) {
+                while (rs.next()) {
+                    System.out.println(rs.getString(1));
+                }
+            }
+        }
 
         // 1. drain with a no-op route
         AtomicLong drained = new AtomicLong();
@@ -72,7 +87,7 @@ public class ChangeConsumerBench {
         System.out.printf("no-op consumer (batchSize %d): %,d events in %.2f s = %,.0f events/s; hub JVM CPU %.1f s "
                 + "(%,.0f events per CPU-second); load average %.1f -> %.1f on %d cores%n", batch, n, seconds, n / seconds,
                 cpu, n / cpu, loadStart, os.getSystemLoadAverage(), os.getAvailableProcessors());
-        if (args.length > 2 && args[2].equals("--drain-only")) {
+        if (args.length > 2 && List.of(args).contains("--drain-only")) {
             hub.stop();
             return;
         }
