@@ -148,8 +148,8 @@ class ChangeConsumerTest {
                         .routeId("resume").process(e -> seen.add(e.getIn().getHeader(GreenhouseHeaders.RECORD_ID, Long.class)));
             }
         });
-        events.updates("acme", "resume-test", 1, 40);
         NotifyBuilder forty = new NotifyBuilder(context).fromRoute("resume").whenDone(40).create();
+        events.updates("acme", "resume-test", 1, 40);
         assertTrue(forty.matches(20, TimeUnit.SECONDS), "40 events: " + seen.size());
         context.getRouteController().stopRoute("resume");
         events.updates("acme", "resume-test", 41, 30);
