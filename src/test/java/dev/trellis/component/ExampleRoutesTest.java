@@ -46,6 +46,7 @@ class ExampleRoutesTest {
     static Sandbox sandbox;
     static HttpServer hris;
     static final List<String> posted = new CopyOnWriteArrayList<>();
+    static final List<String> readmePosted = new CopyOnWriteArrayList<>();
     static final AtomicInteger hrisStatus = new AtomicInteger(200);
     static TestHome home;
     static Hub hub;
@@ -67,6 +68,12 @@ class ExampleRoutesTest {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
+        hris.createContext("/readme", exchange -> {
+            readmePosted.add(exchange.getRequestMethod() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         hris.start();
         home = new TestHome(dir).sandboxTenant("acme", sandbox)
                 .property("trellis.greenhouse.rate-budget", "100000")
@@ -75,6 +82,13 @@ class ExampleRoutesTest {
         for (String example : List.of("hired-to-hris", "interview-log", "status-report")) {
             home.route(example + ".camel.yaml", Files.readString(Path.of("routes/examples/" + example + ".camel.yaml")));
         }
+        // README.md "Route a change in ten lines", as printed, with the HRIS URL pointed here
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Route a change in ten lines"));
+        String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml") + 7));
+        assertEquals(10, yaml.lines().count(), yaml);
+        home.route("readme.camel.yaml", yaml.replace("id: hired-to-hris", "id: readme-hired")
+                .replace("https://hris.example.com/api/hires", "http://127.0.0.1:" + hris.getAddress().getPort() + "/readme"));
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         events = new ChangeEvents(db);
@@ -130,6 +144,14 @@ class ExampleRoutesTest {
         String metrics = HttpCalls.get(home.managementUrl() + "/observe/metrics").body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("camel_exchanges_total{")
                 && l.contains("routeId=\"hired-to-hris\"")), metrics);
+    }
+
+    @Test
+    void theReadmeRoutePostsTheHire() throws Exception {
+        application(801, "hired", "status");
+        Await.until(() -> readmePosted.stream().anyMatch(p -> p.contains("801")) ? true : null);
+        String post = readmePosted.stream().filter(p -> p.contains("801")).findFirst().orElseThrow();
+        assertEquals("POST {\"application_id\": 801, \"candidate_id\": 7001}", post);
     }
 
     @Test
