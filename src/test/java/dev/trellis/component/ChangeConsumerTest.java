@@ -282,4 +282,50 @@ class ChangeConsumerTest {
         Await.until(() -> seen.size() == 2 ? true : null);
         assertEquals(List.of(2L, 1L), seen, "the lower seq of the later commit arrives too");
     }
+
+    @Test
+    void whenTheHoldersDatabaseSessionDiesTheConsumerContinuesWithNothingSkipped() throws Exception {
+        String route = """
+                - route:
+                    id: session-loss
+                    from:
+                      uri: greenhouse:changes?stream=session-loss&pollDelay=50&batchSize=10
+                      steps:
+                        - to: mock:session-loss
+                """;
+        home.route("session-loss.camel.yaml", route);
+        Hub second = shared(new TestHome(dirB)).route("session-loss.camel.yaml", route).start();
+        try {
+            Await.until(() -> context.getRoute("session-loss") != null ? true : null);
+            MockEndpoint a = MockEndpoint.resolve(context, "mock:session-loss");
+            MockEndpoint b = MockEndpoint.resolve(second.context(), "mock:session-loss");
+            events.updates("acme", "session-loss", 1, 100);
+            Await.until(() -> a.getReceivedCounter() + b.getReceivedCounter() >= 100 ? true : null);
+            // as if the holding instance died: PostgreSQL ends its session and drops its lock
+            long ended = Rows.count(db, """
+                    select count(pg_terminate_backend(pid)) from pg_locks
+                    where locktype = 'advisory' and classid = x'0C4A6E'::int::oid and objsubid = 2
+                      and objid = ((hashtext('session-loss')::bigint & 4294967295)::text)::oid""");
+            assertEquals(1, ended, "one session held the consumer");
+            events.updates("acme", "session-loss", 101, 50);
+            Await.until(() -> ids(a, b).stream().distinct().count() >= 150 ? true : null);
+            List<Long> firsts = ids(a, b).stream().distinct().sorted().toList();
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1; i <= 150; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, firsts, "nothing lost");
+            assertTrue(ids(a, b).size() - 150 <= 10, "at most one batch again: " + ids(a, b).size());
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static List<Long> ids(MockEndpoint... mocks) {
+        List<Long> ids = new ArrayList<>();
+        for (MockEndpoint m : mocks) {
+            m.getReceivedExchanges().forEach(e -> ids.add(e.getIn().getHeader(GreenhouseHeaders.RECORD_ID, Long.class)));
+        }
+        return ids;
+    }
 }
