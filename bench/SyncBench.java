@@ -27,7 +27,9 @@ import org.postgresql.PGConnection;
  * with the hub's heap sampled from /observe/metrics, the requests counted by the sandbox, and (with --copy) the rate
  * of PostgreSQL COPY of the same rows into the same kind of table.
  *
- * java -cp target/trellis.jar bench/SyncBench.java <candidates> <sandbox rate limit, 0 = off> <hub budget> <streams> [--copy] [--xmx 512m] [--durable]
+ * java -cp target/trellis.jar bench/SyncBench.java <candidates> <sandbox rate limit, 0 = off> <hub budget> <streams> [--copy] [--xmx 512m] [--durable] [--jar PATH]
+ *
+ * --jar runs another build of the hub (default target/trellis.jar), e.g. the commit before a change, for an A/B run.
  */
 public class SyncBench {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -39,6 +41,7 @@ public class SyncBench {
         List<String> streams = List.of(args[3].split(","));
         boolean copy = List.of(args).contains("--copy");
         String xmx = List.of(args).contains("--xmx") ? args[List.of(args).indexOf("--xmx") + 1] : "1g";
+        String jar = List.of(args).contains("--jar") ? args[List.of(args).indexOf("--jar") + 1] : "target/trellis.jar";
         Path home = Files.createTempDirectory("sync-bench");
         Files.createDirectories(home.resolve("config/tenants"));
         Files.createDirectories(home.resolve("routes"));
@@ -73,7 +76,7 @@ public class SyncBench {
             Files.writeString(home.resolve("routes/streams.camel.yaml"), yaml);
             int port = free();
             int mgmt = free();
-            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + xmx, "-jar", "target/trellis.jar", "run", "--home",
+            ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + xmx, "-jar", jar, "run", "--home",
                     home.toString(), "--port", "" + port, "--management-port", "" + mgmt,
                     "-P", "trellis.db.url=" + pg.getJdbcUrl("postgres", "postgres"), "-P", "trellis.db.user=postgres",
                     "-P", "trellis.greenhouse.rate-budget=" + budget, "-P", "trellis.demo.enabled=false",
@@ -124,6 +127,12 @@ public class SyncBench {
                         }
                     }
                 }
+                long events = 0;
+                try (Connection db = pg.getPostgresDatabase().getConnection(); Statement st = db.createStatement();
+                        ResultSet rs = st.executeQuery("select count(*) from change_event")) {
+                    rs.next();
+                    events = rs.getLong(1);
+                }
                 long requests = sb.state().requestCounts().entrySet().stream()
                         .filter(e -> e.getKey().startsWith("GET /v3/")).mapToLong(Map.Entry::getValue).sum();
                 sb.state().requestCounts().forEach((k, v) -> {
@@ -136,6 +145,7 @@ public class SyncBench {
                 System.out.printf("sync: %d records in %.1f s = %.0f records/s; heap used (sampled every 100 ms) peak %.0f MB, "
                         + "live data after GC peak %.0f MB (-Xmx%s)%n", records, seconds, records / seconds, peakHeap / 1e6,
                         peakLive / 1e6, xmx);
+                System.out.printf("change events: %d (%s)%n", events, jar);
                 System.out.printf("requests: %d list requests, minimum %d (%.1f %% over)%n", requests, minimum,
                         100.0 * (requests - minimum) / minimum);
                 if (limit > 0) {

@@ -6,8 +6,6 @@ import dev.trellis.config.SecretMasker;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -32,13 +30,17 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final byte[] expected;
+    private final ApiToken token;
     private final long maxBodyBytes;
     private final SecretMasker masker;
     private CamelContext context;
 
     public ApiGate(String token, long maxBodyBytes, SecretMasker masker) {
-        this.expected = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this(new ApiToken(token), maxBodyBytes, masker);
+    }
+
+    public ApiGate(ApiToken token, long maxBodyBytes, SecretMasker masker) {
+        this.token = token;
         this.maxBodyBytes = maxBodyBytes;
         this.masker = masker;
     }
@@ -62,13 +64,10 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
     }
 
     private void admit(RoutingContext ctx) {
-        if (expected != null) {
-            String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                refuse(ctx, 401, "Missing or wrong bearer token (Authorization: Bearer <TRELLIS_API_TOKEN>)");
-                return;
-            }
+        if (!token.admits(ctx.request())) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            refuse(ctx, 401, "Missing or wrong bearer token (Authorization: Bearer <TRELLIS_API_TOKEN>)");
+            return;
         }
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && length.trim().matches("[0-9]{1,18}") && Long.parseLong(length.trim()) > maxBodyBytes) {

@@ -42,7 +42,11 @@ final class IngestionCheck {
         Status s = me.status() == 401 || me.status() == 403 ? Status.MISSING : Status.UNKNOWN;
         String detail;
         String fix;
-        if (me.status() == 401 && "On-Behalf-Of".equalsIgnoreCase(me.field())) {
+        if (in.grant() && (me.status() == 401 || me.status() == 403)) {
+            detail = "the partner authorization is refused (" + me.status() + "): " + me.said();
+            fix = "Candidate Ingestion: Greenhouse no longer accepts the partner authorization (or its scopes); "
+                    + "re-authorize: GET /connect/greenhouse?tenant=" + tenant.id() + "&api=ingestion";
+        } else if (me.status() == 401 && "On-Behalf-Of".equalsIgnoreCase(me.field())) {
             detail = "the API key is accepted, but " + who + " is not a Greenhouse user: " + me.said();
             fix = "Candidate Ingestion: ingestion.user-email = " + in.userEmail() + " in " + tenant.source()
                     + " is no Greenhouse user. Use the e-mail of an active user (normally the user who "
@@ -87,8 +91,10 @@ final class IngestionCheck {
     /** The user may act: whether it may create candidates (a refused create) and read them and the jobs. */
     private void permissions(Tenant.Ingestion in, RawAnswer me) throws InterruptedException {
         List<Feature.Need> needs = Feature.INGESTION.needs();
-        run.add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, Status.OK, "API key accepted; acting as "
-                + in.userEmail() + " (user " + me.json().path("id").asText("?") + ")", needs.get(0).impact());
+        run.add(4, Feature.INGESTION.id(), needs.get(0).permission(), null, Status.OK, (in.grant()
+                ? "partner authorization accepted; acting as " + me.json().path("email").asText("?")
+                : "API key accepted; acting as " + in.userEmail()) + " (user " + me.json().path("id").asText("?")
+                + ")", needs.get(0).impact());
         // a POST that fails validation (no names, no external_id) before anything is created
         RawAnswer create = partner.probe(tenant, "POST", "candidates", JsonNodeFactory.instance.objectNode());
         // only Candidate Ingestion's own refusal proves it, not any 400 or 422
@@ -102,7 +108,11 @@ final class IngestionCheck {
         addPartner(needs.get(2), view, "GET candidates");
         RawAnswer jobs = partner.probe(tenant, "GET", "jobs", null);
         addPartner(needs.get(3), jobs, "GET jobs");
-        if (cs == Status.MISSING || view.status() == 403 || jobs.status() == 403) {
+        if (in.grant() && (cs == Status.MISSING || view.status() == 403 || jobs.status() == 403)) {
+            run.fixes.add("Candidate Ingestion: the partner app lacks a scope (candidates.create, candidates.view, "
+                    + "jobs.view) or the user who authorized it lacks permissions: authorize again as a user with at "
+                    + "least Job Admin permissions: GET /connect/greenhouse?tenant=" + tenant.id() + "&api=ingestion");
+        } else if (cs == Status.MISSING || view.status() == 403 || jobs.status() == 403) {
             run.fixes.add("Candidate Ingestion: " + in.userEmail() + " lacks permissions (Basic users cannot read "
                     + "candidates). Give the user at least Job Admin permissions on the jobs partners push to "
                     + "(Configure > Users), or set ingestion.user-email in " + tenant.source()

@@ -44,11 +44,18 @@ public record Tenant(
         }
     }
 
-    /** Candidate Ingestion: Basic auth with the partner key, On-Behalf-Of the user's e-mail. */
-    public record Ingestion(URI baseUrl, String apiKey, String userEmail) {
+    /**
+     * Candidate Ingestion: Basic auth with the partner key, On-Behalf-Of the user's e-mail; or, with {@code grant}, a
+     * partner's authorization-code grant, whose Bearer tokens act as the user who authorized it (no key, no e-mail).
+     */
+    public record Ingestion(URI baseUrl, String apiKey, String userEmail, boolean grant) {
+        public Ingestion(URI baseUrl, String apiKey, String userEmail) {
+            this(baseUrl, apiKey, userEmail, false);
+        }
+
         @Override
         public String toString() {
-            return "Ingestion[" + baseUrl + ", on behalf of " + userEmail + "]";
+            return "Ingestion[" + baseUrl + (grant ? ", partner grant" : ", on behalf of " + userEmail) + "]";
         }
     }
 
@@ -60,7 +67,7 @@ public record Tenant(
     public List<String> secrets() {
         List<String> secrets = new ArrayList<>();
         harvest.filter(h -> !h.grant()).ifPresent(h -> secrets.add(h.clientSecret()));
-        ingestion.ifPresent(i -> secrets.add(i.apiKey()));
+        ingestion.filter(i -> !i.grant()).ifPresent(i -> secrets.add(i.apiKey()));
         webhookSecret.ifPresent(secrets::add);
         return secrets;
     }

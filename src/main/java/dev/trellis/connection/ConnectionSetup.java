@@ -2,6 +2,7 @@ package dev.trellis.connection;
 
 import dev.trellis.api.JsonResponse;
 import dev.trellis.check.CheckService;
+import dev.trellis.api.ApiToken;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.Tenant;
 import dev.trellis.config.Tenants;
@@ -15,7 +16,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +54,7 @@ public final class ConnectionSetup {
     public static void configure(CamelContext context, ConnectionSettings settings, DataSource dataSource,
             Tenants tenants, SecretMasker masker, CheckService checks, TokenCache tokens, Consumer<String> startStreams,
             MeterRegistry meters, List<Tenant> local, String source, PartnerSettings partner, HttpClient http,
-            String apiToken) throws SQLException, IOException {
+            ApiToken apiToken) throws SQLException, IOException {
         SecretBox box = new SecretBox(settings.keys());
         TenantStore store = new TenantStore(dataSource, box);
         var executors = context.getExecutorServiceManager();
@@ -58,16 +62,20 @@ public final class ConnectionSetup {
         Connections connections = new Connections(store, new TenantPurge(dataSource), tenants, masker, checks,
                 tokens, startStreams, background, Clock.systemUTC());
         // partner grants first: a partner tenant's start-up check takes its tokens from them
-        PartnerGrants grants = new PartnerGrants(dataSource, box, partner, http, Clock.systemUTC(), meters);
-        grants.onDead(connections::disconnect);
+        Map<GrantApi, PartnerGrants> grants = new EnumMap<>(GrantApi.class);
+        for (GrantApi api : GrantApi.values()) {
+            PartnerGrants g = new PartnerGrants(dataSource, box, api, partner, http, Clock.systemUTC(), meters);
+            g.onDead(connections::disconnect);
+            grants.put(api, g);
+            partner.app(api).ifPresent(app -> {
+                masker.remember(List.of(app.clientSecret()));
+                for (String outcome : List.of("ok", "invalid_grant", "lost")) {
+                    meters.counter("trellis.partner.refreshes", "api", api.label, "outcome", outcome);
+                }
+            });
+        }
         connections.partner(partner, grants);
-        tokens.grants(grants);
-        if (partner.enabled()) {
-            masker.remember(List.of(partner.clientSecret()));
-        }
-        for (String outcome : List.of("ok", "invalid_grant", "lost")) {
-            meters.counter("trellis.partner.refreshes", "outcome", outcome);
-        }
+        tokens.grants(grants.get(GrantApi.HARVEST), grants.get(GrantApi.INGESTION));
         context.getManagementStrategy().addEventNotifier(new PartnerEndpoints(context, partner,
                 new OAuthStates(dataSource, Clock.systemUTC(), partner.state()), grants, connections, apiToken, masker));
         forgetOthers(dataSource, source);
@@ -116,12 +124,12 @@ public final class ConnectionSetup {
             }
         }, period, period, TimeUnit.MILLISECONDS);
         if (partner.enabled()) {
-            keepAlive(context, grants, partner);
+            keepAlive(context, grants.values(), partner);
         }
     }
 
     /** Each instance refreshes grants idle for the keep-alive period; the grant's row lock makes that safe. */
-    private static void keepAlive(CamelContext context, PartnerGrants grants, PartnerSettings partner) {
+    private static void keepAlive(CamelContext context, Collection<PartnerGrants> all, PartnerSettings partner) {
         ScheduledExecutorService keepAlive = context.getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(ConnectionSetup.class, "partner-keepalive");
         long period = partner.keepaliveCheck().toMillis();
@@ -129,23 +137,30 @@ public final class ConnectionSetup {
             if (context.isStopping()) {
                 return;
             }
-            try {
-                for (String tenant : grants.idle()) {
-                    try {
-                        grants.keepAlive(tenant);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (dev.trellis.greenhouse.GreenhouseRejection e) {
-                        // disconnected: logged by the grant; the others go on
-                    } catch (RuntimeException e) {
-                        LOG.warn("Keep-alive of partner connection {}: {}", tenant, e.getMessage());
-                    }
-                }
-            } catch (SQLException e) {
-                LOG.warn("Could not look for idle partner grants: {}", e.getMessage());
+            for (PartnerGrants grants : all) {
+                keepAlive(grants);
             }
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private static void keepAlive(PartnerGrants grants) {
+        try {
+            for (String tenant : grants.idle()) {
+                try {
+                    grants.keepAlive(tenant);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (dev.trellis.greenhouse.GreenhouseRejection e) {
+                    // disconnected: logged by the grant; the others go on
+                } catch (RuntimeException e) {
+                    LOG.warn("Keep-alive of partner connection {} ({}): {}", tenant, grants.api().label,
+                            e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not look for idle partner grants: {}", e.getMessage());
+        }
     }
 
     /** Rows of the demo when it is not running, and of tenant files this machine does not have (gone). */

@@ -99,7 +99,9 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
                 continue;
             }
             requireObject(given, group);
-            ObjectNode stored = settings.has(group) ? (ObjectNode) settings.get(group) : JSON.createObjectNode();
+            // a group given for a partner grant replaces the grant (e.g. a pasted key instead of the authorization)
+            ObjectNode stored = settings.has(group) && !grant(group) ? (ObjectNode) settings.get(group)
+                    : JSON.createObjectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> f = it.next();
                 String field = group + "." + f.getKey();
@@ -124,43 +126,51 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
     }
 
     /**
-     * A partner connection: its Harvest part is the authorization-code grant made through GET /connect/greenhouse
-     * (tokens in {@code partner_grant}), with the partner app's client id and Greenhouse's URLs in clear.
+     * A partner connection: its Harvest or Candidate Ingestion part is the authorization-code grant made through GET
+     * /connect/greenhouse (tokens in {@code partner_grant}), with the partner app's client id and Greenhouse's URLs
+     * in clear.
      */
-    static ConnectionSpec partner(String id, PartnerSettings partner) {
-        ObjectNode harvest = JSON.createObjectNode();
-        harvest.put("grant", GRANT);
-        harvest.put("client_id", partner.clientId());
-        harvest.put("base_url", partner.harvestUrl().toString());
-        harvest.put("token_url", partner.tokenUrl().toString());
+    static ConnectionSpec partner(String id, GrantApi api, PartnerSettings partner) {
+        PartnerSettings.App app = partner.app(api).orElseThrow();
+        ObjectNode group = JSON.createObjectNode();
+        group.put("grant", GRANT);
+        group.put("client_id", app.clientId());
+        if (api == GrantApi.HARVEST) {
+            group.put("base_url", partner.harvestUrl().toString());
+            group.put("token_url", app.tokenUrl().toString());
+        } else {
+            group.put("base_url", partner.ingestionUrl().toString());
+        }
         ObjectNode settings = JSON.createObjectNode();
-        settings.set("harvest", harvest);
+        settings.set(api.label, group);
         return new ConnectionSpec(id, null, settings, Map.of());
     }
 
-    /** This connection with its Harvest part replaced by the partner grant (a re-authorization or a switch to it). */
-    ConnectionSpec withGrant(PartnerSettings partner) {
+    /** This connection with one API's part replaced by the partner grant (a re-authorization or a switch to it). */
+    ConnectionSpec withGrant(GrantApi api, PartnerSettings partner) {
         ObjectNode settings = this.settings.deepCopy();
-        settings.set("harvest", partner(id, partner).settings().get("harvest"));
+        settings.set(api.label, partner(id, api, partner).settings().get(api.label));
         Map<String, String> secrets = new LinkedHashMap<>(this.secrets);
-        secrets.remove("harvest.client_secret");
+        secrets.remove(SECRET_OF.get(api.label));
         return new ConnectionSpec(id, name, settings, secrets);
     }
 
-    /** {@code harvest.grant} of a partner connection. */
+    /** {@code <group>.grant} of a partner connection. */
     static final String GRANT = "authorization_code";
 
-    boolean partnerGrant() {
-        return GRANT.equals(settings.path("harvest").path("grant").asText(null));
+    /** Whether this group (harvest or ingestion) is a partner grant rather than a pasted credential. */
+    boolean grant(String group) {
+        return GRANT.equals(settings.path(group).path("grant").asText(null));
     }
 
     /** Every group given has all its required fields; at least one API is configured. */
     private void requireComplete() {
-        if (partnerGrant()) {
-            return; // its Harvest part is the grant, which the API cannot change
+        if (!grant("harvest")) {
+            require("harvest", "client_id", "client_secret", "user_id");
         }
-        require("harvest", "client_id", "client_secret", "user_id");
-        require("ingestion", "api_key", "user_email");
+        if (!grant("ingestion")) {
+            require("ingestion", "api_key", "user_email");
+        }
         require("job_board", "token");
         require("webhooks", "secret");
         if (!settings.has("harvest") && !settings.has("ingestion") && !settings.has("job_board")) {
@@ -262,11 +272,12 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
     public Tenant tenant(String source) {
         Optional<Tenant.Harvest> harvest = group("harvest").map(h -> new Tenant.Harvest(
                 URI.create(text(h, "harvest", "base_url")), URI.create(text(h, "harvest", "token_url")),
-                h.get("client_id").asText(), partnerGrant() ? "" : secrets.get("harvest.client_secret"),
-                h.path("user_id").asLong(0), partnerGrant()));
-        Optional<Tenant.Ingestion> ingestion = group("ingestion").map(i -> new Tenant.Ingestion(
-                URI.create(text(i, "ingestion", "base_url")), secrets.get("ingestion.api_key"),
-                i.get("user_email").asText()));
+                h.get("client_id").asText(), grant("harvest") ? "" : secrets.get("harvest.client_secret"),
+                h.path("user_id").asLong(0), grant("harvest")));
+        Optional<Tenant.Ingestion> ingestion = group("ingestion").map(i -> grant("ingestion")
+                ? new Tenant.Ingestion(URI.create(text(i, "ingestion", "base_url")), "", "", true)
+                : new Tenant.Ingestion(URI.create(text(i, "ingestion", "base_url")), secrets.get("ingestion.api_key"),
+                        i.get("user_email").asText(), false));
         Optional<Tenant.JobBoard> board = group("job_board").map(b -> new Tenant.JobBoard(
                 URI.create(text(b, "job_board", "base_url")), b.get("token").asText()));
         Optional<String> webhook = Optional.ofNullable(secrets.get("webhooks.secret"));
@@ -293,12 +304,12 @@ public record ConnectionSpec(String id, String name, ObjectNode settings, Map<St
             }
             Map<String, Object> g = new LinkedHashMap<>();
             JsonNode stored = settings.path(group);
-            if (group.equals("harvest") && partnerGrant()) {
+            if (grant(group)) {
                 g.put("grant", GRANT);
             }
             for (String field : GROUPS.get(group)) {
-                if (group.equals("harvest") && partnerGrant() && field.equals("client_secret")) {
-                    continue;
+                if (grant(group) && field.equals(GROUPS.get(group).get(0))) {
+                    continue; // a grant has no pasted secret
                 }
                 String key = group + "." + field;
                 if (SECRET_OF.containsKey(group) && field.equals(GROUPS.get(group).get(0))) {

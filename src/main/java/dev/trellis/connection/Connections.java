@@ -204,9 +204,7 @@ public final class Connections {
     private void drop(String id) {
         tenants.remove(id);
         tokens.forget(id);
-        if (grants != null) {
-            grants.forget(id);
-        }
+        grants.values().forEach(g -> g.forget(id));
         checks.forget(id);
         applied.remove(id);
         revisions.remove(id);
@@ -237,11 +235,11 @@ public final class Connections {
     // ---- partner connections (OAuth authorization code) ---------------------------------------------------------
 
     private volatile PartnerSettings partner;
-    private volatile PartnerGrants grants;
+    private volatile Map<GrantApi, PartnerGrants> grants = Map.of();
 
-    void partner(PartnerSettings settings, PartnerGrants partnerGrants) {
+    void partner(PartnerSettings settings, Map<GrantApi, PartnerGrants> partnerGrants) {
         this.partner = settings;
-        this.grants = partnerGrants;
+        this.grants = Map.copyOf(partnerGrants);
     }
 
     /**
@@ -249,7 +247,7 @@ public final class Connections {
      * connection whose Harvest part becomes (again) the grant; then checks it with the grant's tokens and runs it (its
      * streams go on where they left off).
      */
-    TenantStore.Row connectPartner(String id, PartnerGrants.TokenAnswer answer) throws Exception {
+    TenantStore.Row connectPartner(String id, GrantApi api, PartnerGrants.TokenAnswer answer) throws Exception {
         // saved before its check: the refresh may run it meanwhile, and only this instance starts it
         boolean ranBefore = tenants.running(id);
         Optional<TenantStore.Row> existing = store.find(id);
@@ -257,12 +255,13 @@ public final class Connections {
             throw ApiException.conflict("Tenant " + id + " comes from " + Objects.requireNonNullElse(
                     existing.get().file(), existing.get().source()) + ": change or remove it there");
         }
-        ConnectionSpec spec = existing.isEmpty() ? ConnectionSpec.partner(id, partner)
-                : openSpec(existing.get()).withGrant(partner);
-        if (!store.savePartner(spec, c -> grants.write(c, id, answer))) {
+        ConnectionSpec spec = existing.isEmpty() ? ConnectionSpec.partner(id, api, partner)
+                : openSpec(existing.get()).withGrant(api, partner);
+        PartnerGrants grant = grants.get(api);
+        if (!store.savePartner(spec, api, c -> grant.write(c, id, answer))) {
             throw ApiException.conflict("Tenant " + id + " was made from a file meanwhile");
         }
-        grants.cached(id, answer);
+        grant.cached(id, answer);
         tokens.forget(id);
         lastRecheck.remove(id);
         Tenant tenant = spec.tenant(sourceOf(id));
@@ -276,9 +275,18 @@ public final class Connections {
         }
         TenantStore.Row row = load(id).orElseThrow();
         startIfNew(id, ranBefore, row.status());
-        LOG.info("Partner connection {} {}: {}", id, existing.isEmpty() ? "created" : "authorized again",
-                row.status());
+        LOG.info("Partner connection {} ({}) {}: {}", id, api.label, existing.isEmpty() ? "created"
+                : "authorized", row.status());
         return row;
+    }
+
+    private boolean deadGrant(String id) throws SQLException {
+        for (PartnerGrants g : grants.values()) {
+            if (g.dead(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Greenhouse no longer accepts a partner grant: disconnected on every instance, its polling stops. */
@@ -347,6 +355,8 @@ public final class Connections {
         if (!store.update(spec, status, reasons, json(checked.result()), checked.result().checkedAt())) {
             throw ApiException.notFound("Unknown tenant '" + id + "'");
         }
+        // swap here before the result lifts any pause: a freed outbox item must go out with the new credential
+        load(id);
         tokens.forget(id);
         Tenant tenant = spec.tenant(sourceOf(id));
         checks.apply(tenant, checked.result());
@@ -425,8 +435,7 @@ public final class Connections {
             if (found.isEmpty() || found.get().status().equals(ConnectionStatus.PAUSED)) {
                 return;
             }
-            if (found.get().status().equals(ConnectionStatus.DISCONNECTED) && grants != null
-                    && grants.dead(tenant.id())) {
+            if (found.get().status().equals(ConnectionStatus.DISCONNECTED) && deadGrant(tenant.id())) {
                 return; // only a new authorization brings a dead grant back
             }
             ConnectionStatus status = ConnectionStatus.of(result);

@@ -1,10 +1,8 @@
 package dev.trellis.connection;
 
 import dev.trellis.api.ApiClient;
-import java.io.IOException;
-import java.util.concurrent.Callable;
+import dev.trellis.api.ApiCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -35,26 +33,16 @@ public final class KeysCommand implements Runnable {
         }
     }
 
-    abstract static class ApiCall implements Callable<Integer> {
-        @Mixin
-        ApiClient.Options api;
-        @Spec
-        CommandSpec spec;
-
+    /** Exit codes: 0 done, 1 some secrets cannot be opened with the keys given, 2 refused or unreachable. */
+    abstract static class ApiCall extends ApiCommand {
         @Override
-        public Integer call() throws Exception {
-            try {
-                ApiClient.Answer answer = execute(api.client());
-                if (answer.status() != 200) {
-                    spec.commandLine().getErr().println("Refused (" + answer.status() + "): " + answer.error());
-                    return 2;
-                }
-                spec.commandLine().getOut().println(ApiClient.pretty(answer.json()));
-                return answer.json().path("unreadable").isEmpty() ? 0 : 1;
-            } catch (IOException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 2;
+        protected int call(ApiClient client) throws Exception {
+            ApiClient.Answer answer = execute(client);
+            if (answer.status() != 200) {
+                return refused(answer);
             }
+            out().println(ApiClient.pretty(answer.json()));
+            return answer.json().path("unreadable").isEmpty() ? 0 : 1;
         }
 
         abstract ApiClient.Answer execute(ApiClient client) throws Exception;

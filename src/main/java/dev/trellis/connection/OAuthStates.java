@@ -33,24 +33,25 @@ final class OAuthStates {
     }
 
     /** What a state was bound to; {@code expired} when it was taken too late. */
-    record Pending(String tenant, String returnTo, boolean expired) {
+    record Pending(String tenant, GrantApi api, String returnTo, boolean expired) {
     }
 
     /** A new state for {@code tenant}; expired ones are cleared on the way. */
-    String create(String tenant, String returnTo) throws SQLException {
+    String create(String tenant, GrantApi api, String returnTo) throws SQLException {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement clear = c.prepareStatement("delete from oauth_state where expires_at < ?");
                 PreparedStatement ps = c.prepareStatement(
-                        "insert into oauth_state (state_hash, tenant, return_to, expires_at) values (?, ?, ?, ?)")) {
+                        "insert into oauth_state (state_hash, tenant, api, return_to, expires_at) values (?, ?, ?, ?, ?)")) {
             clear.setTimestamp(1, Timestamp.from(clock.instant().minus(Duration.ofDays(1))));
             clear.executeUpdate();
             ps.setBytes(1, hash(state));
             ps.setString(2, tenant);
-            ps.setString(3, returnTo);
-            ps.setTimestamp(4, Timestamp.from(clock.instant().plus(lifetime)));
+            ps.setString(3, api.label);
+            ps.setString(4, returnTo);
+            ps.setTimestamp(5, Timestamp.from(clock.instant().plus(lifetime)));
             ps.executeUpdate();
         }
         return state;
@@ -63,14 +64,15 @@ final class OAuthStates {
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "delete from oauth_state where state_hash = ? returning tenant, return_to, expires_at")) {
+                        "delete from oauth_state where state_hash = ? returning tenant, api, return_to, expires_at")) {
             ps.setBytes(1, hash(state));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Instant expires = rs.getTimestamp(3).toInstant();
-                return Optional.of(new Pending(rs.getString(1), rs.getString(2), !clock.instant().isBefore(expires)));
+                Instant expires = rs.getTimestamp(4).toInstant();
+                return Optional.of(new Pending(rs.getString(1), GrantApi.of(rs.getString(2)).orElseThrow(),
+                        rs.getString(3), !clock.instant().isBefore(expires)));
             }
         }
     }

@@ -1,13 +1,14 @@
 package dev.trellis.connection;
 
 import dev.trellis.api.ApiException;
+import dev.trellis.api.ApiToken;
 import dev.trellis.config.SecretMasker;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -31,19 +32,19 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     private final CamelContext context;
     private final PartnerSettings partner;
     private final OAuthStates states;
-    private final PartnerGrants grants;
+    private final Map<GrantApi, PartnerGrants> grants;
     private final Connections connections;
-    private final byte[] expected;
+    private final ApiToken token;
     private final SecretMasker masker;
 
-    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states, PartnerGrants grants,
-            Connections connections, String apiToken, SecretMasker masker) {
+    PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states,
+            Map<GrantApi, PartnerGrants> grants, Connections connections, ApiToken token, SecretMasker masker) {
         this.context = context;
         this.partner = partner;
         this.states = states;
         this.grants = grants;
         this.connections = connections;
-        this.expected = apiToken == null ? null : ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
+        this.token = token;
         this.masker = masker;
     }
 
@@ -64,18 +65,24 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     }
 
     private void start(RoutingContext ctx) {
-        if (expected != null) {
-            String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                page(ctx, 401, "Not allowed", "Missing or wrong bearer token (Authorization: Bearer "
-                        + "<TRELLIS_API_TOKEN>).");
-                return;
-            }
+        // the console's session cookie too: its Connect button navigates here, and a link cannot send a header
+        if (!token.admitsNavigation(ctx.request())) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            page(ctx, 401, "Not allowed", "Missing or wrong bearer token (Authorization: Bearer "
+                    + "<TRELLIS_API_TOKEN>), and no console sign-in.");
+            return;
         }
-        if (!partner.enabled()) {
-            page(ctx, 404, "Partner connections are off", "This hub has no partner app configured "
-                    + "(trellis.partner.client-id).");
+        String apiName = ctx.request().getParam("api");
+        Optional<GrantApi> api = GrantApi.of(apiName == null ? GrantApi.HARVEST.label : apiName);
+        if (api.isEmpty()) {
+            page(ctx, 400, "Bad request", "Parameter 'api' must be harvest (the default) or ingestion.");
+            return;
+        }
+        Optional<PartnerSettings.App> app = partner.app(api.get());
+        if (app.isEmpty()) {
+            page(ctx, 404, "Partner connections are off", "This hub has no " + api.get().label + " partner app "
+                    + "configured (trellis.partner." + (api.get() == GrantApi.HARVEST ? "" : "ingestion.")
+                    + "client-id).");
             return;
         }
         String tenant = ctx.request().getParam("tenant");
@@ -98,11 +105,12 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
                         + ": it cannot be connected through Greenhouse here.");
                 return;
             }
-            String state = states.create(tenant, returnTo);
-            String location = partner.authorizeUrl() + (partner.authorizeUrl().getQuery() == null ? "?" : "&")
-                    + "client_id=" + enc(partner.clientId()) + "&redirect_uri=" + enc(partner.redirectUri().toString())
+            String state = states.create(tenant, api.get(), returnTo);
+            PartnerSettings.App a = app.get();
+            String location = a.authorizeUrl() + (a.authorizeUrl().getQuery() == null ? "?" : "&")
+                    + "client_id=" + enc(a.clientId()) + "&redirect_uri=" + enc(a.redirectUri().toString())
                     + "&response_type=code&state=" + enc(state)
-                    + (partner.scopes().isEmpty() ? "" : "&scope=" + enc(String.join(" ", partner.scopes())));
+                    + (a.scopes().isEmpty() ? "" : "&scope=" + enc(String.join(" ", a.scopes())));
             redirect(ctx, location);
         } catch (Exception e) {
             failed(ctx, "GET " + START, e);
@@ -142,7 +150,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
             }
             PartnerGrants.TokenAnswer answer;
             try {
-                answer = grants.exchange(code);
+                answer = grants.get(pending.api()).exchange(code);
             } catch (PartnerGrants.Refused e) {
                 LOG.warn("Partner connection {}: the code was refused ({})", pending.tenant(), e.error);
                 page(ctx, 400, "Greenhouse refused the authorization", "Greenhouse did not accept this authorization "
@@ -156,7 +164,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
                         + "endpoint did not answer. Nothing was saved. Start again in a moment.");
                 return;
             }
-            TenantStore.Row row = connections.connectPartner(pending.tenant(), answer);
+            TenantStore.Row row = connections.connectPartner(pending.tenant(), pending.api(), answer);
             redirect(ctx, back(pending, "status=" + row.status()));
         } catch (ApiException e) {
             page(ctx, e.status(), "Cannot connect", e.getMessage());

@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PartnerGrants implements GrantTokens {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerGrants.class);
-    static final String ACCESS = "oauth.access_token";
-    static final String REFRESH = "oauth.refresh_token";
     private static final int ATTEMPTS = 3;
 
     /** What the token endpoint answered for a code or a refresh. */
@@ -69,7 +67,10 @@ final class PartnerGrants implements GrantTokens {
 
     private final DataSource dataSource;
     private final SecretBox box;
-    private final PartnerSettings partner;
+    private final GrantApi api;
+    /** empty when this API's partner app is not configured: stored grants are kept, none is used */
+    private final Optional<PartnerSettings.App> app;
+    private final Duration keepalive;
     private final HttpClient http;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -77,11 +78,13 @@ final class PartnerGrants implements GrantTokens {
     /** told (tenant, detail) when Greenhouse no longer accepts a grant */
     private volatile BiConsumer<String, String> onDead = (tenant, detail) -> { };
 
-    PartnerGrants(DataSource dataSource, SecretBox box, PartnerSettings partner, HttpClient http, Clock clock,
-            MeterRegistry meters) {
+    PartnerGrants(DataSource dataSource, SecretBox box, GrantApi api, PartnerSettings partner, HttpClient http,
+            Clock clock, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.box = box;
-        this.partner = partner;
+        this.api = api;
+        this.app = partner.app(api);
+        this.keepalive = partner.keepalive();
         this.http = http;
         this.clock = clock;
         this.meters = meters;
@@ -91,8 +94,18 @@ final class PartnerGrants implements GrantTokens {
         this.onDead = listener;
     }
 
-    static String reauthorize(String tenant) {
-        return "re-authorize: GET /connect/greenhouse?tenant=" + tenant;
+    GrantApi api() {
+        return api;
+    }
+
+    private String reauthorize(String tenant) {
+        return api.reauthorize(tenant);
+    }
+
+    private PartnerSettings.App app() {
+        String key = "trellis.partner." + (api == GrantApi.HARVEST ? "" : api.label + ".") + "client-id";
+        return app.orElseThrow(() -> new GreenhouseRejection(401, "Partner connections for " + api.label
+                + " are not enabled here (" + key + ")"));
     }
 
     // ---- the token endpoint ------------------------------------------------------------------------------------
@@ -100,13 +113,14 @@ final class PartnerGrants implements GrantTokens {
     /** Exchanges an authorization code (Basic client auth, the registered redirect URI). */
     TokenAnswer exchange(String code) throws Refused, IOException, InterruptedException {
         return post("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri="
-                + enc(partner.redirectUri().toString()));
+                + enc(app().redirectUri().toString()));
     }
 
     private TokenAnswer post(String form) throws Refused, IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(partner.tokenUrl())
+        PartnerSettings.App app = app();
+        HttpRequest request = HttpRequest.newBuilder(app.tokenUrl())
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", BasicAuth.header(partner.clientId(), partner.clientSecret()))
+                .header("Authorization", BasicAuth.header(app.clientId(), app.clientSecret()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
@@ -120,11 +134,11 @@ final class PartnerGrants implements GrantTokens {
             json = ConnectionSpec.JSON.createObjectNode();
         }
         if (r.statusCode() >= 500 || r.statusCode() == 429) {
-            throw new IOException("the token endpoint " + partner.tokenUrl() + " answered HTTP " + r.statusCode());
+            throw new IOException("the token endpoint " + app.tokenUrl() + " answered HTTP " + r.statusCode());
         }
         if (r.statusCode() != 200) {
             String error = json.path("error").asText("HTTP " + r.statusCode());
-            throw new Refused(error, "the token endpoint " + partner.tokenUrl() + " answered HTTP " + r.statusCode()
+            throw new Refused(error, "the token endpoint " + app.tokenUrl() + " answered HTTP " + r.statusCode()
                     + " " + error);
         }
         String access = json.path("access_token").asText("");
@@ -146,15 +160,17 @@ final class PartnerGrants implements GrantTokens {
     /** Replaces the tenant's grant and tokens, inside the caller's transaction. */
     void write(Connection c, String tenant, TokenAnswer answer) throws SQLException {
         writeTokens(c, tenant, answer);
-        try (PreparedStatement ps = c.prepareStatement("insert into partner_grant (tenant, scopes, user_id, "
-                + "access_expires_at, refresh_issued_at) values (?, ?, 0, ?, ?) on conflict (tenant) do update set "
+        try (PreparedStatement ps = c.prepareStatement("insert into partner_grant (tenant, api, scopes, user_id, "
+                + "access_expires_at, refresh_issued_at) values (?, ?, ?, 0, ?, ?) on conflict (tenant, api) do "
+                + "update set "
                 + "scopes = excluded.scopes, user_id = excluded.user_id, access_expires_at = "
                 + "excluded.access_expires_at, refresh_issued_at = excluded.refresh_issued_at, refreshed_at = null, "
                 + "ambiguous_at = null, ambiguous_detail = null, invalid_at = null, refreshes = 0")) {
             ps.setString(1, tenant);
-            ps.setString(2, String.join(" ", answer.scopes()));
-            ps.setTimestamp(3, Timestamp.from(answer.sentAt().plus(answer.lifetime())));
-            ps.setTimestamp(4, Timestamp.from(answer.sentAt()));
+            ps.setString(2, api.label);
+            ps.setString(3, String.join(" ", answer.scopes()));
+            ps.setTimestamp(4, Timestamp.from(answer.sentAt().plus(answer.lifetime())));
+            ps.setTimestamp(5, Timestamp.from(answer.sentAt()));
             ps.executeUpdate();
         }
     }
@@ -172,8 +188,8 @@ final class PartnerGrants implements GrantTokens {
         try (PreparedStatement ps = c.prepareStatement("insert into tenant_secret (tenant, name, key_id, nonce, "
                 + "sealed) values (?, ?, ?, ?, ?) on conflict (tenant, name) do update set key_id = excluded.key_id, "
                 + "nonce = excluded.nonce, sealed = excluded.sealed")) {
-            for (String[] token : List.of(new String[] {ACCESS, answer.accessToken()},
-                    new String[] {REFRESH, answer.refreshToken()})) {
+            for (String[] token : List.of(new String[] {api.accessName, answer.accessToken()},
+                    new String[] {api.refreshName, answer.refreshToken()})) {
                 SecretBox.Sealed sealed = box.seal(tenant, token[1]);
                 ps.setString(1, tenant);
                 ps.setString(2, token[0]);
@@ -206,8 +222,10 @@ final class PartnerGrants implements GrantTokens {
     @Override
     public Optional<Set<String>> scopes(String tenant) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select scopes from partner_grant where tenant = ?")) {
+                PreparedStatement ps = c.prepareStatement("select scopes from partner_grant where tenant = ? "
+                        + "and api = ?")) {
             ps.setString(1, tenant);
+            ps.setString(2, api.label);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || rs.getString(1).isBlank()) {
                     return Optional.empty();
@@ -258,11 +276,13 @@ final class PartnerGrants implements GrantTokens {
                 Instant issued;
                 Instant ambiguous;
                 try (PreparedStatement ps = c.prepareStatement("select access_expires_at, refresh_issued_at, "
-                        + "ambiguous_at, invalid_at, ambiguous_detail from partner_grant where tenant = ? for update")) {
+                        + "ambiguous_at, invalid_at, ambiguous_detail from partner_grant where tenant = ? and api = ? "
+                        + "for update")) {
                     ps.setString(1, tenant);
+                    ps.setString(2, api.label);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            throw new GreenhouseRejection(401, "Tenant " + tenant + " has no partner grant: "
+                            throw new GreenhouseRejection(401, "Tenant " + tenant + " has no " + api.label + " partner grant: "
                                     + reauthorize(tenant));
                         }
                         if (rs.getTimestamp(4) != null) {
@@ -275,9 +295,9 @@ final class PartnerGrants implements GrantTokens {
                     }
                 }
                 Map<String, String> tokens = open(c, tenant);
-                String access = tokens.get(ACCESS);
+                String access = tokens.get(api.accessName);
                 Instant renewAt = renewAt(issued, Duration.between(issued, expires));
-                boolean idle = due && issued.isBefore(clock.instant().minus(partner.keepalive()));
+                boolean idle = due && issued.isBefore(clock.instant().minus(keepalive));
                 if (!idle && access != null && !access.equals(refusedToken) && clock.instant().isBefore(renewAt)) {
                     c.commit();
                     cache.put(tenant, new Cached(access, renewAt));
@@ -285,7 +305,7 @@ final class PartnerGrants implements GrantTokens {
                 }
                 TokenAnswer answer;
                 try {
-                    answer = post("grant_type=refresh_token&refresh_token=" + enc(tokens.get(REFRESH)));
+                    answer = post("grant_type=refresh_token&refresh_token=" + enc(tokens.get(api.refreshName)));
                 } catch (IOException e) {
                     markAmbiguous(c, tenant, e.getClass().getSimpleName() + ": " + e.getMessage());
                     c.commit();
@@ -297,35 +317,38 @@ final class PartnerGrants implements GrantTokens {
                     if (!e.error.equals("invalid_grant")) {
                         c.rollback();
                         throw new GreenhouseException(0, false, "The refresh of the partner grant of tenant "
-                                + tenant + " was refused: " + e.getMessage() + " (check trellis.partner.client-id "
-                                + "and trellis.partner.client-secret)");
+                                + tenant + " was refused: " + e.getMessage() + " (check the " + api.label
+                                + " partner app's client-id and client-secret in trellis.partner.*)");
                     }
                     String detail = (ambiguous != null ? "the refresh answer was lost and Greenhouse no longer "
                             + "accepts the previous refresh token" : "Greenhouse no longer accepts the partner grant "
                             + "(revoked, expired or used elsewhere)") + "; " + reauthorize(tenant);
                     try (PreparedStatement ps = c.prepareStatement("update partner_grant set invalid_at = now(), "
-                            + "ambiguous_detail = coalesce(ambiguous_detail, ?) where tenant = ?")) {
+                            + "ambiguous_detail = coalesce(ambiguous_detail, ?) where tenant = ? and api = ?")) {
                         ps.setString(1, detail);
                         ps.setString(2, tenant);
+                        ps.setString(3, api.label);
                         ps.executeUpdate();
                     }
                     c.commit();
                     cache.remove(tenant);
                     count("invalid_grant");
-                    LOG.warn("Partner connection {}: {}", tenant, detail);
+                    LOG.warn("Partner connection {} ({}): {}", tenant, api.label, detail);
                     onDead.accept(tenant, detail);
-                    throw new GreenhouseRejection(401, "Partner connection " + tenant + ": " + detail);
+                    throw new GreenhouseRejection(401, "Partner connection " + tenant + " (" + api.label + "): "
+                            + detail);
                 }
                 writeTokens(c, tenant, answer);
                 try (PreparedStatement ps = c.prepareStatement("update partner_grant set access_expires_at = ?, "
                         + "refresh_issued_at = ?, refreshed_at = now(), ambiguous_at = null, ambiguous_detail = null, "
                         + "refreshes = refreshes + 1, scopes = case when ? = '' then scopes else ? end "
-                        + "where tenant = ?")) {
+                        + "where tenant = ? and api = ?")) {
                     ps.setTimestamp(1, Timestamp.from(answer.sentAt().plus(answer.lifetime())));
                     ps.setTimestamp(2, Timestamp.from(answer.sentAt()));
                     ps.setString(3, String.join(" ", answer.scopes()));
                     ps.setString(4, String.join(" ", answer.scopes()));
                     ps.setString(5, tenant);
+                    ps.setString(6, api.label);
                     ps.executeUpdate();
                 }
                 // committed before the new access token is used: the rotated refresh token is never only in memory
@@ -344,10 +367,11 @@ final class PartnerGrants implements GrantTokens {
 
     private void markAmbiguous(Connection c, String tenant, String detail) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update partner_grant set ambiguous_at = now(), "
-                + "ambiguous_detail = ? where tenant = ?")) {
+                + "ambiguous_detail = ? where tenant = ? and api = ?")) {
             ps.setString(1, "a refresh got no answer at " + clock.instant() + " (" + detail + "): the refresh token "
                     + "may have rotated");
             ps.setString(2, tenant);
+            ps.setString(3, api.label);
             ps.executeUpdate();
         }
     }
@@ -355,8 +379,10 @@ final class PartnerGrants implements GrantTokens {
     private Map<String, String> open(Connection c, String tenant) throws SQLException {
         Map<String, String> out = new java.util.HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("select name, key_id, nonce, sealed from tenant_secret "
-                + "where tenant = ? and name like 'oauth.%'")) {
+                + "where tenant = ? and name in (?, ?)")) {
             ps.setString(1, tenant);
+            ps.setString(2, api.accessName);
+            ps.setString(3, api.refreshName);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
@@ -369,7 +395,7 @@ final class PartnerGrants implements GrantTokens {
                 }
             }
         }
-        if (!out.containsKey(REFRESH)) {
+        if (!out.containsKey(api.refreshName)) {
             throw new GreenhouseRejection(401, "Tenant " + tenant + " has no refresh token: " + reauthorize(tenant));
         }
         return out;
@@ -379,8 +405,9 @@ final class PartnerGrants implements GrantTokens {
     boolean dead(String tenant) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("select 1 from partner_grant where tenant = ? "
-                        + "and invalid_at is not null")) {
+                        + "and api = ? and invalid_at is not null")) {
             ps.setString(1, tenant);
+            ps.setString(2, api.label);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -393,9 +420,10 @@ final class PartnerGrants implements GrantTokens {
     List<String> idle() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select tenant from partner_grant where invalid_at is null "
-                        + "and refresh_issued_at < ? order by refresh_issued_at")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant().minus(partner.keepalive())));
+                PreparedStatement ps = c.prepareStatement("select tenant from partner_grant where api = ? "
+                        + "and invalid_at is null and refresh_issued_at < ? order by refresh_issued_at")) {
+            ps.setString(1, api.label);
+            ps.setTimestamp(2, Timestamp.from(clock.instant().minus(keepalive)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -421,7 +449,7 @@ final class PartnerGrants implements GrantTokens {
     }
 
     private void count(String outcome) {
-        meters.counter("trellis.partner.refreshes", "outcome", outcome).increment();
+        meters.counter("trellis.partner.refreshes", "api", api.label, "outcome", outcome).increment();
     }
 
     private static String enc(String s) {

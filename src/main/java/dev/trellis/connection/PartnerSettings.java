@@ -7,44 +7,57 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The trellis.partner.* keys: the partner app Greenhouse issued (client id, client secret by reference, the one
- * registered redirect URI, its scopes), Greenhouse's URLs, the origins {@code return_to} may point at, and how long a
- * state lives and how often an idle grant is refreshed. The flow is off when the client id is empty.
+ * The trellis.partner.* keys: the partner apps Greenhouse issued (Harvest under {@code trellis.partner.*}, Candidate
+ * Ingestion under {@code trellis.partner.ingestion.*}: client id, client secret by reference, the one registered
+ * redirect URI, scopes, authorize and token URLs), where each API is served, the origins {@code return_to} may point
+ * at, how long a state lives and how often an idle grant is refreshed. An app whose client id is empty is off.
  */
-public record PartnerSettings(String clientId, String clientSecret, URI redirectUri, List<String> scopes,
-        URI authorizeUrl, URI tokenUrl, URI harvestUrl, List<String> returnTo, Duration state, Duration keepalive,
-        Duration keepaliveCheck) {
+public record PartnerSettings(Optional<App> harvest, Optional<App> ingestion, URI harvestUrl, URI ingestionUrl,
+        List<String> returnTo, Duration state, Duration keepalive, Duration keepaliveCheck) {
 
-    public boolean enabled() {
-        return clientId != null;
+    /** One partner app. */
+    public record App(String clientId, String clientSecret, URI redirectUri, List<String> scopes, URI authorizeUrl,
+            URI tokenUrl) {
+        @Override
+        public String toString() {
+            return "App[client " + clientId + ", redirect " + redirectUri + "]";
+        }
     }
 
-    @Override
-    public String toString() {
-        return "PartnerSettings[client " + clientId + ", redirect " + redirectUri + "]";
+    public boolean enabled() {
+        return harvest.isPresent() || ingestion.isPresent();
+    }
+
+    Optional<App> app(GrantApi api) {
+        return api == GrantApi.HARVEST ? harvest : ingestion;
     }
 
     public static PartnerSettings bind(Settings settings) {
-        String clientId = settings.optional("trellis.partner.client-id").orElse(null);
         Duration state = settings.minutes("trellis.partner.state-minutes", 1, 60);
         Duration keepalive = Duration.ofHours(settings.number("trellis.partner.keepalive-hours", 1, 23));
         Duration check = settings.seconds("trellis.partner.keepalive-check-seconds", 1, 3600);
-        URI authorize = url(settings, "trellis.partner.authorize-url");
-        URI token = url(settings, "trellis.partner.token-url");
-        URI harvest = url(settings, "trellis.partner.harvest-url");
-        if (clientId == null) {
-            return new PartnerSettings(null, null, null, List.of(), authorize, token, harvest, List.of(), state,
-                    keepalive, check);
+        Optional<App> harvest = app(settings, "trellis.partner.");
+        Optional<App> ingestion = app(settings, "trellis.partner.ingestion.");
+        List<String> origins = harvest.isEmpty() && ingestion.isEmpty() ? List.of()
+                : settings.list("trellis.partner.return-to").stream()
+                        .map(o -> origin(o, "trellis.partner.return-to")).toList();
+        return new PartnerSettings(harvest, ingestion, url(settings, "trellis.partner.harvest-url"),
+                url(settings, "trellis.partner.ingestion.base-url"), origins, state, keepalive, check);
+    }
+
+    private static Optional<App> app(Settings settings, String prefix) {
+        URI authorize = url(settings, prefix + "authorize-url");
+        URI token = url(settings, prefix + "token-url");
+        Optional<String> clientId = settings.optional(prefix + "client-id");
+        if (clientId.isEmpty()) {
+            return Optional.empty();
         }
-        String secret = SecretRef.resolve(settings.required("trellis.partner.client-secret"),
-                "trellis.partner.client-secret");
-        URI redirect = url(settings, "trellis.partner.redirect-uri");
-        List<String> origins = settings.list("trellis.partner.return-to").stream()
-                .map(o -> origin(o, "trellis.partner.return-to")).toList();
-        return new PartnerSettings(clientId, secret, redirect, settings.list("trellis.partner.scopes"), authorize,
-                token, harvest, origins, state, keepalive, check);
+        String secret = SecretRef.resolve(settings.required(prefix + "client-secret"), prefix + "client-secret");
+        return Optional.of(new App(clientId.get(), secret, url(settings, prefix + "redirect-uri"),
+                settings.list(prefix + "scopes"), authorize, token));
     }
 
     /** Whether {@code returnTo} is an absolute http(s) URL on one of the allowed origins. */

@@ -172,7 +172,7 @@ final class TenantStore {
      * says otherwise), or an API connection's settings replaced (its streams' state stays). False when the id is
      * taken by a file or the demo.
      */
-    boolean savePartner(ConnectionSpec spec, InTransaction grant) throws SQLException {
+    boolean savePartner(ConnectionSpec spec, GrantApi api, InTransaction grant) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -188,8 +188,9 @@ final class TenantStore {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("delete from tenant_secret where tenant = ? "
-                        + "and name = 'harvest.client_secret'")) {
+                        + "and name = ?")) {
                     ps.setString(1, spec.id());
+                    ps.setString(2, ConnectionSpec.SECRET_OF.get(api.label));
                     ps.executeUpdate();
                 }
                 grant.run(c);

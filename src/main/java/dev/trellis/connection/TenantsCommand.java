@@ -2,15 +2,13 @@ package dev.trellis.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.api.ApiClient;
+import dev.trellis.api.ApiCommand;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,33 +33,19 @@ public final class TenantsCommand implements Runnable {
     }
 
     /** Exit codes: 0 done, 1 refused by the check (422), 2 refused otherwise or unreachable. */
-    abstract static class ApiCall implements Callable<Integer> {
-        @Mixin
-        ApiClient.Options api;
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
+    abstract static class ApiCall extends ApiCommand {
         @Override
-        public Integer call() throws Exception {
-            try {
-                ApiClient.Answer answer = execute(api.client());
-                if (answer.status() >= 300) {
-                    spec.commandLine().getErr().println("Refused (" + answer.status() + "): " + answer.error());
-                    if (answer.json() != null && answer.json().has("check")) {
-                        out().println(ApiClient.pretty(answer.json()));
-                    }
-                    return answer.status() == 422 ? 1 : 2;
+        protected int call(ApiClient client) throws Exception {
+            ApiClient.Answer answer = execute(client);
+            if (answer.status() >= 300) {
+                refused(answer);
+                if (answer.json() != null && answer.json().has("check")) {
+                    out().println(ApiClient.pretty(answer.json()));
                 }
-                out().println(ApiClient.pretty(answer.json()));
-                return 0;
-            } catch (IOException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 2;
+                return answer.status() == 422 ? 1 : 2;
             }
+            out().println(ApiClient.pretty(answer.json()));
+            return 0;
         }
 
         abstract ApiClient.Answer execute(ApiClient client) throws Exception;

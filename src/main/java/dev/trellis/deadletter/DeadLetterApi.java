@@ -78,6 +78,51 @@ public final class DeadLetterApi {
         });
     }
 
+    /**
+     * {@code POST /api/dead-letters/replay?route=&tenant=&limit=100}: replays the newest {@code limit} open letters
+     * the filter selects (at most the page size), one at a time, oldest first; answers how many went through
+     * and each one's outcome. Ask again for the rest.
+     */
+    public void replayMany(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            long limit = JsonResponse.number(ex, "limit").orElse(100L);
+            if (limit > maxPageSize) {
+                throw ApiException.badRequest("Parameter 'limit' must be at most " + maxPageSize + ", not " + limit);
+            }
+            List<DeadLetter> selected = new ArrayList<>(store.list(new DeadLetterStore.Query(DeadLetter.Status.open,
+                    blankToNull(ex, "route"), blankToNull(ex, "tenant"), null, (int) limit)));
+            java.util.Collections.reverse(selected);
+            List<Map<String, Object>> outcomes = new ArrayList<>();
+            int replayed = 0;
+            try {
+                for (DeadLetter letter : selected) {
+                    Map<String, Object> o = new LinkedHashMap<>();
+                    o.put("id", letter.id());
+                    try {
+                        DeadLetterReplayer.Outcome outcome = replayer.replay(letter);
+                        o.put("replayed", outcome.replayed());
+                        o.put("status", outcome.deadLetter().status().name());
+                        o.put("message", outcome.replayed() ? null : outcome.deadLetter().exceptionMessage());
+                        replayed += outcome.replayed() ? 1 : 0;
+                    } catch (DeadLetterReplayer.NotReplayable e) {
+                        o.put("replayed", false);
+                        o.put("status", letter.status().name());
+                        o.put("message", e.getMessage());
+                    }
+                    outcomes.add(o);
+                }
+            } finally {
+                onChange.run();
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("selected", selected.size());
+            body.put("replayed", replayed);
+            body.put("failed", selected.size() - replayed);
+            body.put("outcomes", outcomes);
+            return body;
+        });
+    }
+
     public void discard(Exchange exchange) {
         response.answer(exchange, 200, ex -> {
             DeadLetter letter = find(ex);

@@ -22,6 +22,7 @@ public final class DeadLetterRoutes extends RouteBuilder {
 
         rest("/api/dead-letters")
                 .get().routeId("api-dead-letters-list").to("bean:deadLetterApi?method=list")
+                .post("/replay").routeId("api-dead-letters-replay-many").to("bean:deadLetterApi?method=replayMany")
                 .get("/{id}").routeId("api-dead-letters-show").to("bean:deadLetterApi?method=show")
                 .post("/{id}/replay").routeId("api-dead-letters-replay").to("bean:deadLetterApi?method=replay")
                 .post("/{id}/discard").routeId("api-dead-letters-discard").to("bean:deadLetterApi?method=discard");

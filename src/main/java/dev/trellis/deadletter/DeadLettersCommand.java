@@ -2,12 +2,10 @@ package dev.trellis.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.api.ApiClient;
-import java.io.PrintWriter;
+import dev.trellis.api.ApiCommand;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,32 +26,7 @@ public final class DeadLettersCommand implements Runnable {
     }
 
     /** Exit codes: 0 done, 1 a replay failed again, 2 refused or unreachable. */
-    abstract static class ApiCall implements Callable<Integer> {
-        @Mixin
-        ApiClient.Options api;
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        int refused(ApiClient.Answer answer) {
-            spec.commandLine().getErr().println("Refused (" + answer.status() + "): " + answer.error());
-            return 2;
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            try {
-                return execute(api.client());
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 2;
-            }
-        }
-
-        abstract int execute(ApiClient client) throws Exception;
+    abstract static class ApiCall extends ApiCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first.")
@@ -68,7 +41,7 @@ public final class DeadLettersCommand implements Runnable {
         int limit;
 
         @Override
-        int execute(ApiClient client) throws Exception {
+        protected int call(ApiClient client) throws Exception {
             StringBuilder path = new StringBuilder("/api/dead-letters?status=" + enc(status) + "&limit=" + limit);
             if (route != null) {
                 path.append("&route=").append(enc(route));
@@ -102,7 +75,7 @@ public final class DeadLettersCommand implements Runnable {
         abstract int done(JsonNode answer);
 
         @Override
-        int execute(ApiClient client) throws Exception {
+        protected int call(ApiClient client) throws Exception {
             ApiClient.Answer answer = send(client, "/api/dead-letters/" + id);
             return answer.status() != 200 ? refused(answer) : done(answer.json());
         }

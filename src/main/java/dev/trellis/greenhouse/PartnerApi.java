@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * A request to the Candidate Ingestion API (docs/greenhouse.md#ingestion-auth): HTTP Basic with the tenant's partner
- * key (empty password) and {@code On-Behalf-Of: <ingestion.user-email>}, through the gateway's request loop with a
+ * key (empty password) and {@code On-Behalf-Of: <ingestion.user-email>}, or the Bearer token of a partner's OAuth
+ * grant (which acts as the user who authorized it), through the gateway's request loop with a
  * permit from the tenant's ingestion budget (key {@code <tenant>/ingestion}: the partner key is a credential of its
  * own, and no limit shared with Harvest is documented). Refusals name the cause and the fix.
  */
@@ -39,18 +40,23 @@ public final class PartnerApi {
                 + " has no Candidate Ingestion key (ingestion.* keys in " + tenant.source() + ")"));
         URI uri = URI.create(in.baseUrl() + "/v1/partner/" + path);
         String endpoint = method + " /v1/partner/" + path.replaceAll("\\?.*", "");
-        Map<String, String> headers = Map.of(
+        GrantTokens grants = gateway.tokens().ingestionGrants();
+        Map<String, String> basic = Map.of(
                 "Authorization", BasicAuth.header(in.apiKey(), ""),
                 "On-Behalf-Of", in.userEmail());
         return gateway.exchange(tenant.id(), budgetKey(tenant), new GreenhouseGateway.Credential() {
             @Override
-            public Map<String, String> headers() {
-                return headers;
+            public Map<String, String> headers() throws InterruptedException {
+                return in.grant() ? Map.of("Authorization", "Bearer " + grants.accessToken(tenant.id())) : basic;
             }
 
             @Override
             public boolean refused(Map<String, String> sent) {
-                return false; // a partner key has nothing to renew
+                if (!in.grant()) {
+                    return false; // a partner key has nothing to renew
+                }
+                grants.refused(tenant.id(), sent.get("Authorization").substring("Bearer ".length()));
+                return true;
             }
 
             @Override
@@ -66,7 +72,15 @@ public final class PartnerApi {
         String field = Objects.requireNonNullElse(ErrorBody.field(GreenhouseShape.json(text)), "");
         String where = endpoint + " for tenant " + tenant.id();
         String message;
-        if (status == 401 && field.equalsIgnoreCase("On-Behalf-Of")) {
+        if (in.grant() && status == 401) {
+            message = where + " was refused (401): Greenhouse no longer accepts the partner authorization; "
+                    + "re-authorize: GET /connect/greenhouse?tenant=" + tenant.id() + "&api=ingestion. Greenhouse said: "
+                    + said;
+        } else if (in.grant() && status == 403) {
+            message = where + " was refused (403): the partner app lacks the scope or the user who authorized it "
+                    + "lacks the permission (trellis.partner.ingestion.scopes: candidates.create, candidates.view, "
+                    + "jobs.view). Greenhouse said: " + said;
+        } else if (status == 401 && field.equalsIgnoreCase("On-Behalf-Of")) {
             message = where + " was refused (401): ingestion.user-email " + in.userEmail() + " in " + tenant.source()
                     + " is not a Greenhouse user. Set it to the e-mail of an active user, normally the one who "
                     + "created the Candidate Ingestion key. Greenhouse said: " + said;

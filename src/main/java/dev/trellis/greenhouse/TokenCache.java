@@ -51,6 +51,7 @@ public final class TokenCache {
     private final Map<Key, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> onRefused = (tenant, message) -> { };
     private volatile java.util.function.Supplier<GrantTokens> grants = () -> GrantTokens.NONE;
+    private volatile java.util.function.Supplier<GrantTokens> ingestionGrants = () -> GrantTokens.NONE;
 
     /** {@code onMint} is told the tenant id each time a token is minted (for metrics). */
     public TokenCache(HttpClient http, Clock clock, Duration timeout, Consumer<String> onMint) {
@@ -99,19 +100,29 @@ public final class TokenCache {
         locks.keySet().removeIf(k -> k.tenant().equals(tenant));
     }
 
-    /** Partner tenants' tokens come from {@code source} (set once the connections are loaded). */
-    public void grants(GrantTokens source) {
-        this.grants = () -> source;
+    /**
+     * Partner tenants' tokens come from {@code harvest} and, for Candidate Ingestion, {@code ingestion} (set once the
+     * connections are loaded).
+     */
+    public void grants(GrantTokens harvest, GrantTokens ingestion) {
+        this.grants = () -> harvest;
+        this.ingestionGrants = () -> ingestion;
     }
 
     /** Partner tenants' tokens come from whatever {@code other} uses (a check's own cache shares the hub's grants). */
     public TokenCache grantsOf(TokenCache other) {
         this.grants = () -> other.grants.get();
+        this.ingestionGrants = () -> other.ingestionGrants.get();
         return this;
     }
 
     public GrantTokens grants() {
         return grants.get();
+    }
+
+    /** Where the Candidate Ingestion tokens of tenants with an ingestion grant come from. */
+    public GrantTokens ingestionGrants() {
+        return ingestionGrants.get();
     }
 
     /** Told (tenant id, message) when the token endpoint refuses a tenant's client credentials. */

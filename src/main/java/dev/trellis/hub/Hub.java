@@ -1,11 +1,13 @@
 package dev.trellis.hub;
 
+import dev.trellis.change.ChangeRoutes;
 import dev.trellis.check.CheckRoutes;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.SecretRef;
 import dev.trellis.config.Tenants;
 import dev.trellis.connection.TenantRoutes;
 import dev.trellis.deadletter.DeadLetterRoutes;
+import dev.trellis.health.HealthRoutes;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.ingestion.IngestionRoutes;
 import dev.trellis.outbound.OutboxRoutes;
@@ -69,10 +71,12 @@ public final class Hub {
         main.configure().addRoutesBuilder(new DeadLetterRoutes());
         main.configure().addRoutesBuilder(new StreamTemplate());
         main.configure().addRoutesBuilder(new StreamRoutes());
+        main.configure().addRoutesBuilder(new ChangeRoutes());
         main.configure().addRoutesBuilder(new CheckRoutes());
         main.configure().addRoutesBuilder(new OutboxRoutes());
         main.configure().addRoutesBuilder(new IngestionRoutes());
         main.configure().addRoutesBuilder(new TenantRoutes());
+        main.configure().addRoutesBuilder(new HealthRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport m) {
@@ -122,6 +126,7 @@ public final class Hub {
         LOG.info("REST API   http://{}:{}/api {}", shown, port, tokenRequired
                 ? "(bearer token required)"
                 : "(no TRELLIS_API_TOKEN set: listening on 127.0.0.1 only, no token asked)");
+        LOG.info("Console    http://{}:{}/console/{}", shown, port, tokenRequired ? " (sign in with the API token)" : "");
         LOG.info("Health     http://{}:{}/observe/health", mgmtShown, mgmtPort);
         LOG.info("Metrics    http://{}:{}/observe/metrics", mgmtShown, mgmtPort);
     }

@@ -2,6 +2,10 @@ package dev.trellis.hub;
 
 import dev.trellis.api.ApiGate;
 import dev.trellis.api.ApiSettings;
+import dev.trellis.api.ApiToken;
+import dev.trellis.api.JsonResponse;
+import dev.trellis.change.ChangeSettings;
+import dev.trellis.change.Changes;
 import dev.trellis.check.CheckService;
 import dev.trellis.check.CheckSettings;
 import dev.trellis.component.GreenhouseComponent;
@@ -13,6 +17,8 @@ import dev.trellis.config.Tenant;
 import dev.trellis.config.TenantLoader;
 import dev.trellis.config.Tenants;
 import dev.trellis.connection.ConnectionSettings;
+import dev.trellis.console.ConsoleAssets;
+import dev.trellis.console.ConsoleEndpoints;
 import dev.trellis.connection.ConnectionSetup;
 import dev.trellis.connection.PartnerSettings;
 import dev.trellis.deadletter.DeadLetters;
@@ -20,6 +26,7 @@ import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
 import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.health.DatabaseHealthCheck;
+import dev.trellis.health.HealthApi;
 import dev.trellis.health.RoutesRunningHealthCheck;
 import dev.trellis.ingestion.Ingestion;
 import dev.trellis.ingestion.IngestionSettings;
@@ -30,6 +37,8 @@ import dev.trellis.store.DatabaseSettings;
 import dev.trellis.sync.StreamApi;
 import dev.trellis.sync.Sync;
 import dev.trellis.sync.SyncSettings;
+import dev.trellis.webhook.WebhookSettings;
+import dev.trellis.webhook.Webhooks;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +87,8 @@ public final class HubConfiguration implements CamelConfiguration {
         SyncSettings sync = SyncSettings.bind(settings);
         ConnectionSettings connections = ConnectionSettings.bind(settings);
         PartnerSettings partner = PartnerSettings.bind(settings);
+        ChangeSettings changes = ChangeSettings.bind(settings);
+        WebhookSettings webhooks = WebhookSettings.bind(settings);
         registry.bind(ErrorSettings.class.getName(), errors);
         registry.bind(CheckSettings.class.getName(), check);
         registry.bind(IngestionSettings.class.getName(), ingestion);
@@ -122,6 +133,11 @@ public final class HubConfiguration implements CamelConfiguration {
                 greenhouse.gateway(), greenhouse.budget(), masker, meters);
         StreamApi streams = Sync.configure(context, sync, dataSource, tenantRegistry, greenhouse.gateway(), masker,
                 meters);
+        // the change feed's API and retention (docs/changes.md); the events themselves are written with the rows
+        Changes.configure(context, changes, dataSource, tenantRegistry, masker);
+        // Greenhouse webhooks in (docs/webhooks.md): POST /webhooks/greenhouse/{tenant}, outside /api and its token
+        Webhooks.configure(context, webhooks, api.maxBodySize(), dataSource, tenantRegistry, greenhouse.gateway(),
+                masker, meters);
         CheckService checks = registry.lookupByNameAndType(CheckService.BEAN, CheckService.class);
         boolean demo = fileTenants.isEmpty() && hub.demo() && !ConnectionSetup.anyConnection(dataSource);
         List<Tenant> local = fileTenants;
@@ -136,12 +152,13 @@ public final class HubConfiguration implements CamelConfiguration {
             local = List.of(sandbox.tenant());
         }
         // connections made through the API, tenant files and the demo: docs/connections.md
+        ApiToken token = new ApiToken(apiToken);
         ConnectionSetup.configure(context, connections, dataSource, tenantRegistry, masker, checks,
                 greenhouse.gateway().tokens(), tenant -> {
                     // a tenant connected or resumed while running starts at once, not at its next schedule
                     streams.runAll(tenant);
                     importJobs.accept(tenant);
-                }, meters, local, demo ? "demo" : "file", partner, greenhouse.http(), apiToken);
+                }, meters, local, demo ? "demo" : "file", partner, greenhouse.http(), token);
         if (demo) {
             // the demo shows data at once instead of at the streams' next scheduled runs
             context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -172,7 +189,12 @@ public final class HubConfiguration implements CamelConfiguration {
         health.register(routesRunning);
         registry.bind("routesRunningHealthCheck", routesRunning);
 
-        ApiGate gate = new ApiGate(apiToken, api.maxBodySize(), masker);
+        registry.bind(HealthApi.BEAN, new HealthApi(context, new JsonResponse(masker), masker));
+        // the operations console under /console, signed in with the API token (README "Console")
+        context.getManagementStrategy().addEventNotifier(new ConsoleEndpoints(context, token, new ConsoleAssets(),
+                partner.enabled()));
+
+        ApiGate gate = new ApiGate(token, api.maxBodySize(), masker);
         gate.setCamelContext(context);
         context.getManagementStrategy().addEventNotifier(gate);
         registry.bind(ApiGate.BEAN, gate);

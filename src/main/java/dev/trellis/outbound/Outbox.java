@@ -329,6 +329,40 @@ public final class Outbox {
         return out;
     }
 
+    /** A page of items, newest first, for the API's list: each filter optional; ids below {@code before}. */
+    public List<OutboxItem> list(String tenant, String status, String kind, Long before, int limit)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("select * from outbox where id < ?");
+        List<Object> args = new ArrayList<>();
+        args.add(before == null ? Long.MAX_VALUE : before);
+        if (tenant != null) {
+            sql.append(" and tenant = ?");
+            args.add(tenant);
+        }
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status);
+        }
+        if (kind != null) {
+            sql.append(" and kind = ?");
+            args.add(kind);
+        }
+        sql.append(" order by id desc limit ?");
+        args.add(limit);
+        List<OutboxItem> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(OutboxItem.from(rs));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Milliseconds until the next queued item falls due (after now), or -1 when none is waiting for a time. */
     public long millisToNextDue() throws SQLException {
         try (Connection c = dataSource.getConnection();

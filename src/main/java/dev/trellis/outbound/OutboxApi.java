@@ -55,6 +55,66 @@ public final class OutboxApi {
         });
     }
 
+    /**
+     * {@code GET /api/outbox?tenant=&status=&kind=&limit=50&before=<id>}: the undelivered depth and oldest age by kind,
+     * and a page of items, newest first, without their payloads ({@code GET /api/outbox/{id}} has it); {@code next}
+     * gives the following page.
+     */
+    public void list(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            String tenant = param(ex, "tenant");
+            String status = param(ex, "status");
+            if (status != null && !List.of("queued", "sending", "delivered", "dead").contains(status)) {
+                throw ApiException.badRequest("Parameter 'status' must be queued, sending, delivered or dead, not '"
+                        + status + "'");
+            }
+            String kind = param(ex, "kind");
+            if (kind != null && kinds.find(kind).isEmpty()) {
+                throw ApiException.badRequest("Parameter 'kind' must be one of " + kinds.names() + ", not '" + kind
+                        + "'");
+            }
+            long limit = JsonResponse.number(ex, "limit").orElse(50L);
+            if (limit > 500) {
+                throw ApiException.badRequest("Parameter 'limit' must be at most 500, not " + limit);
+            }
+            List<OutboxItem> page = outbox.list(tenant, status, kind, JsonResponse.number(ex, "before").orElse(null),
+                    (int) limit);
+            List<Map<String, Object>> items = new java.util.ArrayList<>();
+            for (OutboxItem item : page) {
+                Map<String, Object> view = item.view();
+                view.remove("payload");
+                if ("queued".equals(item.status())) {
+                    pauses.reason(item.tenant(), item.kind()).ifPresent(reason -> view.put("paused", reason));
+                }
+                items.add(view);
+            }
+            List<Map<String, Object>> depth = new java.util.ArrayList<>();
+            for (Outbox.Depth d : outbox.depth()) {
+                depth.add(Map.of("kind", d.kind(), "items", d.items(), "oldestSeconds", Math.round(d.oldestSeconds())));
+            }
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("depth", depth);
+            out.put("items", items);
+            StringBuilder next = new StringBuilder("/api/outbox?limit=" + limit);
+            if (tenant != null) {
+                next.append("&tenant=").append(java.net.URLEncoder.encode(tenant, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (status != null) {
+                next.append("&status=").append(status);
+            }
+            if (kind != null) {
+                next.append("&kind=").append(kind);
+            }
+            out.put("next", page.size() == limit ? next + "&before=" + page.get(page.size() - 1).id() : null);
+            return out;
+        });
+    }
+
+    private static String param(Exchange ex, String name) {
+        String v = ex.getIn().getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
     /** A REST request for an item of {@code kind}: a DELETE may come without a body; {ref} fills its ref field. */
     void accept(Exchange exchange, OutboundKind kind) {
         response.answer(exchange, 202, ex -> {

@@ -32,6 +32,7 @@ public final class OutboxRoutes extends RouteBuilder {
             from("direct:" + id).process(exchange -> api.accept(exchange, kind));
         }
         rest("/api/outbox")
+                .get().routeId("api-outbox-list").to("bean:" + Outbound.API + "?method=list")
                 .get("/{id}").routeId("api-outbox-show").to("bean:" + Outbound.API + "?method=show");
     }
 

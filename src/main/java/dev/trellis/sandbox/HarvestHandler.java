@@ -25,7 +25,14 @@ final class HarvestHandler implements Handler {
         // every organisation's records have the same fields: the seed changes values only
         for (Resource r : Resource.values()) {
             Set<String> names = new java.util.LinkedHashSet<>();
-            orgs.get(0).data.generator().generate(r, 1).fieldNames().forEachRemaining(names::add);
+            OrgGenerator gen = orgs.get(0).data.generator();
+            // the first record that exists (an added resource may leave gaps)
+            for (long i = 1; i <= gen.size(r) && names.isEmpty(); i++) {
+                ObjectNode sample = gen.generate(r, i);
+                if (sample != null) {
+                    sample.fieldNames().forEachRemaining(names::add);
+                }
+            }
             knownFields.put(r, names);
         }
     }

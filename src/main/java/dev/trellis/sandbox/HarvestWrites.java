@@ -188,13 +188,34 @@ final class HarvestWrites {
         return out;
     }
 
-    private void addInterviewers(long interviewId, List<ObjectNode> panel) {
+    /** Adds the panel; each user on it gets a draft scorecard, as Greenhouse creates one per assigned interviewer. */
+    private void addInterviewers(long interviewId, long applicationId, List<ObjectNode> panel) {
         for (ObjectNode row : panel) {
             ObjectNode r = Json.object();
             r.put("interview_id", interviewId);
             r.setAll(row);
+            if (!row.path("user_id").isNull()) {
+                r.put("scorecard_id", placeholderScorecard(applicationId, row.get("user_id").asLong()));
+            }
             org.create(Resource.INTERVIEWERS, r);
         }
+    }
+
+    private long placeholderScorecard(long applicationId, long userId) {
+        ObjectNode s = Json.object();
+        s.put("application_id", applicationId);
+        s.put("interviewer_id", userId);
+        s.putNull("submitter_id");
+        s.putNull("interview_kit_id");
+        s.putNull("candidate_rating");
+        s.put("status", "draft");
+        s.putNull("interviewed_at");
+        s.putNull("submitted_at");
+        for (String notes : List.of("notes", "private_notes", "public_notes")) {
+            s.putNull(notes);
+            s.putNull(notes + "_with_tags");
+        }
+        return org.create(Resource.SCORECARDS, s).get("id").asLong();
     }
 
     Reply createInterview(SandboxRequest req, TokenIssuer.Token token) {
@@ -238,7 +259,7 @@ final class HarvestWrites {
         i.put("scheduled_at", org.now());
         i.putNull("availability_received_at");
         ObjectNode created = org.create(Resource.INTERVIEWS, i);
-        addInterviewers(created.get("id").asLong(), panel);
+        addInterviewers(created.get("id").asLong(), appId, panel);
         return Reply.json(201, created);
     }
 
@@ -282,7 +303,7 @@ final class HarvestWrites {
             for (long old : org.childIds(Resource.INTERVIEWERS, id)) {
                 org.delete(Resource.INTERVIEWERS, old);
             }
-            addInterviewers(id, panel);
+            addInterviewers(id, current.path("application_id").asLong(), panel);
         }
         return Reply.json(200, updated);
     }

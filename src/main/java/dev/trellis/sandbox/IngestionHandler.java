@@ -33,7 +33,10 @@ final class IngestionHandler implements Handler {
         this.apiKey = apiKey;
         this.boardToken = boardToken;
         for (long u = 1; u <= gen.size(Resource.USERS); u++) {
-            usersByEmail.put(gen.userEmail(u).toLowerCase(Locale.ROOT), u);
+            String email = gen.userEmail(u);
+            if (!email.isEmpty()) {
+                usersByEmail.put(email.toLowerCase(Locale.ROOT), u);
+            }
         }
     }
 

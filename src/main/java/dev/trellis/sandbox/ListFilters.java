@@ -105,8 +105,50 @@ final class ListFilters {
 
         add(FILTERS.get(Resource.APPLICATION_STAGES), "application_ids", Kind.IDS, "application_id");
         add(FILTERS.get(Resource.REJECTION_REASONS), "include_defaults", Kind.SPECIAL, null);
-        add(FILTERS.get(Resource.CUSTOM_FIELDS), "field_type", Kind.TEXT, "field_type");
-        add(FILTERS.get(Resource.CUSTOM_FIELD_OPTIONS), "custom_field_ids", Kind.IDS, "custom_field_id");
+        m = FILTERS.get(Resource.CUSTOM_FIELDS);
+        add(m, "field_type", Kind.TEXT, "field_type");
+        add(m, "active", Kind.BOOLEAN, "active");
+        add(m, "name", Kind.TEXT, "name");
+        add(m, "name_key", Kind.TEXT, "name_key");
+
+        m = FILTERS.get(Resource.CUSTOM_FIELD_OPTIONS);
+        add(m, "custom_field_ids", Kind.IDS, "custom_field_id");
+        add(m, "active", Kind.BOOLEAN, "active");
+        // the parent field's name_key: how v3 serves degrees, schools and disciplines (docs/greenhouse.md#filters)
+        add(m, "custom_field_key", Kind.SPECIAL, "custom_field_id");
+
+        m = FILTERS.get(Resource.JOB_OWNERS);
+        m.put("type", new Filter("type", Kind.ENUM, "type", List.of("sourcer", "recruiter", "coordinator")));
+        add(FILTERS.get(Resource.JOB_INTERVIEW_STAGES), "active", Kind.BOOLEAN, "active");
+        add(FILTERS.get(Resource.OPENINGS), "application_ids", Kind.IDS, "application_id");
+        add(FILTERS.get(Resource.OPENINGS), "close_reason_ids", Kind.IDS, "close_reason_id");
+        add(FILTERS.get(Resource.APPLICATION_STAGES), "current", Kind.BOOLEAN, "current");
+        add(FILTERS.get(Resource.APPLICATION_STAGES), "job_interview_stage_ids", Kind.IDS, "job_interview_stage_id");
+        add(FILTERS.get(Resource.INTERVIEWERS), "scorecard_ids", Kind.IDS, "scorecard_id");
+        FILTERS.get(Resource.INTERVIEWERS).put("response_status", new Filter("response_status", Kind.ENUM,
+                "response_status", List.of("needs_action", "declined", "tentative", "accepted")));
+        add(FILTERS.get(Resource.OFFERS), "opening_ids", Kind.IDS, "opening_id");
+        add(FILTERS.get(Resource.OFFERS), "resolved_at", Kind.DATE, "resolved_at");
+        add(FILTERS.get(Resource.OPENINGS), "opened_at", Kind.DATE, "opened_at");
+        add(FILTERS.get(Resource.OPENINGS), "closed_at", Kind.DATE, "closed_at");
+        add(FILTERS.get(Resource.OPENINGS), "opening_id", Kind.TEXT, "opening_id");
+        add(FILTERS.get(Resource.JOBS), "opened_at", Kind.DATE, "opened_at");
+        add(FILTERS.get(Resource.JOBS), "closed_at", Kind.DATE, "closed_at");
+        add(FILTERS.get(Resource.USERS), "primary_email", Kind.TEXT, "primary_email");
+        add(FILTERS.get(Resource.USERS), "deactivated", Kind.BOOLEAN, "deactivated");
+        add(FILTERS.get(Resource.APPLICATIONS), "referrer_ids", Kind.IDS, "referrer_id");
+        add(FILTERS.get(Resource.APPLICATIONS), "stage_name", Kind.TEXT, "stage_name");
+        add(FILTERS.get(Resource.INTERVIEWS), "job_interview_ids", Kind.IDS, "job_interview_id");
+        add(FILTERS.get(Resource.INTERVIEWS), "organizer_ids", Kind.IDS, "organizer_id");
+        add(FILTERS.get(Resource.INTERVIEWS), "ends_at", Kind.DATE, "ends_at");
+        add(FILTERS.get(Resource.SCORECARDS), "interview_kit_ids", Kind.IDS, "interview_kit_id");
+        add(FILTERS.get(Resource.SCORECARDS), "interviewed_at", Kind.DATE, "interviewed_at");
+        add(FILTERS.get(Resource.SCORECARDS), "submitted_at", Kind.DATE, "submitted_at");
+        FILTERS.get(Resource.NOTES).put("type", new Filter("type", Kind.ENUM, "type", List.of("NOTE", "ACTIVITY",
+                "INTERVIEW", "EMAIL", "FOLLOW_UP", "TAKE_HOME_TEST", "LINKEDIN_NOTE", "LINKEDIN_INMAIL",
+                "AVAILABILITY_REQUEST", "MIGRATION_ERROR", "TOUCHPOINT", "FORM", "FEEDBACK")));
+        FILTERS.get(Resource.NOTES).put("visibility", new Filter("visibility", Kind.ENUM, "visibility",
+                List.of("admin_only_visible", "privately_visible", "publicly_visible")));
 
         m = FILTERS.get(Resource.OFFERS);
         add(m, "application_ids", Kind.IDS, "application_id");
@@ -118,10 +160,14 @@ final class ListFilters {
         m = FILTERS.get(Resource.SCORECARDS);
         add(m, "application_ids", Kind.IDS, "application_id");
         add(m, "interviewer_ids", Kind.IDS, "interviewer_id");
+        add(m, "submitter_ids", Kind.IDS, "submitter_id");
+        m.put("status", new Filter("status", Kind.ENUM, "status", List.of("draft", "complete")));
 
         m = FILTERS.get(Resource.APPLIED_CANDIDATE_TAGS);
         add(m, "candidate_ids", Kind.IDS, "candidate_id");
         add(m, "candidate_tag_ids", Kind.IDS, "candidate_tag_id");
+
+        AreaFilters.declare(FILTERS);
     }
 
     private ListFilters() {

@@ -143,7 +143,8 @@ final class ListQuery {
                     JsonNode v = rec.get(field);
                     return v != null && v.isTextual() && w.contains(Instant.parse(v.asText()).toEpochMilli());
                 });
-                if (field.equals("created_at") || field.equals("updated_at") || field.equals("last_activity_at")) {
+                if (field.equals("created_at") || field.equals("updated_at") || field.equals("last_activity_at")
+                        || field.equals("submitted_at") && resource == Resource.EEOC) {
                     window = window == null ? w : window.intersect(w);
                 }
             }
@@ -194,6 +195,19 @@ final class ListQuery {
                     }
                     return false;
                 });
+            }
+            case "custom_field_key" -> {
+                Set<Long> fields = new java.util.TreeSet<>();
+                for (long i = 1; i <= gen.size(Resource.CUSTOM_FIELDS); i++) {
+                    if (gen.customFieldKey(i).equals(value)) {
+                        fields.add(OrgGenerator.id(Resource.CUSTOM_FIELDS, i));
+                    }
+                }
+                predicates.add(rec -> fields.contains(rec.path(f.field()).asLong()));
+                long[] ids = fields.stream().mapToLong(Long::longValue).toArray();
+                // the pager visits only these fields' options (with custom_field_ids too: both must hold)
+                parentIds = parentIds == null ? ids
+                        : Arrays.stream(parentIds).filter(fields::contains).toArray();
             }
             case "show_service_accounts", "include_defaults", "active" -> bool(f.param(), value);
             default -> throw new IllegalStateException(f.param());

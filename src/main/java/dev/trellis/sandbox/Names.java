@@ -45,8 +45,6 @@ final class Names {
         "Boomerang", "Silver medalist", "Do not contact", "Referral", "Visa required", "Leadership", "Frontend"};
     static final String[] STAGES = {"Application Review", "Recruiter Phone Screen", "Take Home Test",
         "Technical Interview", "Onsite Interview", "Offer"};
-    static final String[] CUSTOM_FIELDS = {"Current Salary", "Desired Salary", "Notice Period", "Work Permit",
-        "Cost Center", "Seniority", "Start Date", "Remote OK"};
     static final String[] NOTE_BODIES = {
         "<p>Phone screen with <b>%s</b> went well &amp; they are keen.</p>",
         "<p>Spoke with %s about relocation.</p><ul><li>Notice period: 3 months</li><li>Salary: 85k €</li></ul>",

@@ -3,6 +3,7 @@ package dev.trellis.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,8 +84,14 @@ final class OrgChanges {
         org.update(Resource.APPLICATION_STAGES, oldStage, s -> {
             s.put("exited_at", now);
             s.put("current", false);
+            Long days = OrgGenerator.daysInStage(s.path("entered_at").textValue(), Instant.parse(now).toEpochMilli());
+            if (days == null) {
+                s.putNull("days_in_stage");
+            } else {
+                s.put("days_in_stage", days);
+            }
         });
-        ObjectNode stage = org.create(Resource.APPLICATION_STAGES, stageRecord(id, nextStage, nextName));
+        ObjectNode stage = org.create(Resource.APPLICATION_STAGES, stageRecord(id, nextStage));
         ObjectNode moved = org.update(Resource.APPLICATIONS, id, a -> {
             a.put("stage_id", stage.get("id").asLong());
             a.put("stage_name", nextName);
@@ -103,6 +110,9 @@ final class OrgChanges {
         String now = org.now();
         ObjectNode rejected = org.update(Resource.APPLICATIONS, id, a -> {
             a.put("status", "rejected");
+            a.putNull("stage_id");
+            a.putNull("job_interview_stage_id");
+            a.put("needs_decision", false);
             a.put("rejection_reason_id", OrgGenerator.id(Resource.REJECTION_REASONS, 1));
             a.put("rejected_at", now);
             a.put("last_activity_at", now);
@@ -111,11 +121,10 @@ final class OrgChanges {
         return rejected;
     }
 
-    private ObjectNode stageRecord(long applicationId, long jobStageId, String name) {
+    private ObjectNode stageRecord(long applicationId, long jobStageId) {
         ObjectNode s = Json.object();
         s.put("application_id", applicationId);
         s.put("job_interview_stage_id", jobStageId);
-        s.put("name", name);
         s.put("entered_at", org.now());
         s.putNull("exited_at");
         s.putNull("days_in_stage");
@@ -205,7 +214,7 @@ final class OrgChanges {
             long[] stages = org.childIds(Resource.JOB_INTERVIEW_STAGES, jobId);
             if (stages.length > 0) {
                 ObjectNode stage = org.create(Resource.APPLICATION_STAGES,
-                        stageRecord(appId, stages[0], Names.STAGES[0]));
+                        stageRecord(appId, stages[0]));
                 app = org.update(Resource.APPLICATIONS, appId, x -> {
                     x.put("stage_id", stage.get("id").asLong());
                     x.put("stage_name", Names.STAGES[0]);
@@ -223,6 +232,9 @@ final class OrgChanges {
         if (c == null) {
             return Map.of();
         }
+        for (long app : org.childIds(Resource.APPLICATIONS, id)) {
+            releaseOpening(org.get(Resource.APPLICATIONS, app));
+        }
         Map<Resource, List<Long>> deleted = org.delete(Resource.CANDIDATES, id);
         ObjectNode person = Json.object();
         person.put("id", id);
@@ -232,6 +244,20 @@ final class OrgChanges {
         deleted.getOrDefault(Resource.APPLICATIONS, List.of()).forEach(apps::add);
         hooks.emit("delete_candidate", wrap("person", person));
         return deleted;
+    }
+
+    /** A deleted hire no longer names the opening it filled; the opening stays closed. */
+    private void releaseOpening(ObjectNode app) {
+        if (app == null || !"hired".equals(app.path("status").asText()) || app.path("job_id").isNull()) {
+            return;
+        }
+        long appId = app.get("id").asLong();
+        for (long opening : org.childIds(Resource.OPENINGS, app.get("job_id").asLong())) {
+            ObjectNode o = org.get(Resource.OPENINGS, opening);
+            if (o != null && o.path("application_id").asLong() == appId) {
+                org.update(Resource.OPENINGS, opening, x -> x.putNull("application_id"));
+            }
+        }
     }
 
     // ---- jobs --------------------------------------------------------------------------------------------------
@@ -262,6 +288,19 @@ final class OrgChanges {
             s.put("active", true);
             org.create(Resource.JOB_INTERVIEW_STAGES, s);
         }
+        // a job is open while it has an open opening (docs/greenhouse.md#resources-and-fields)
+        ObjectNode opening = Json.object();
+        opening.put("job_id", jobId);
+        opening.put("opening_id", "OPN-N" + jobId + "-1");
+        opening.put("sort_order", 0);
+        opening.put("opened_at", org.now());
+        opening.put("open", true);
+        opening.putNull("closed_at");
+        opening.putNull("close_reason_id");
+        opening.putNull("application_id");
+        opening.putNull("target_start_on");
+        opening.putObject("custom_fields");
+        org.create(Resource.OPENINGS, opening);
         hooks.emit("job_created", wrap("job", job));
         ObjectNode template = gen.generate(Resource.JOB_POSTS, 1);
         template.remove(List.of("id", "created_at", "updated_at"));
@@ -275,7 +314,8 @@ final class OrgChanges {
         String url = post.path("public_url").asText();
         ObjectNode fixed = org.update(Resource.JOB_POSTS, post.get("id").asLong(), p ->
                 p.put("public_url", url.substring(0, url.lastIndexOf('/') + 1) + p.get("id").asLong()));
-        hooks.emit("job_post_created", wrap("job_post", fixed));
+        // Greenhouse sends job post creates and updates flat, the post itself as the payload (deletes are wrapped)
+        hooks.emit("job_post_created", fixed.deepCopy());
         return job;
     }
 
@@ -287,6 +327,19 @@ final class OrgChanges {
                 j.put("closed_at", org.now());
             }
         });
+        if (job != null && "closed".equals(job.path("status").asText())) {
+            // a closed job has no open opening: closing the job closes them, without a hire
+            for (long opening : org.childIds(Resource.OPENINGS, id)) {
+                ObjectNode o = org.get(Resource.OPENINGS, opening);
+                if (o != null && o.path("open").asBoolean()) {
+                    org.update(Resource.OPENINGS, opening, x -> {
+                        x.put("open", false);
+                        x.put("closed_at", job.path("closed_at").asText());
+                        x.put("close_reason_id", OrgGenerator.NON_HIRE_CLOSE_REASON);
+                    });
+                }
+            }
+        }
         if (job != null) {
             hooks.emit("job_updated", wrap("job", job));
         }
@@ -296,7 +349,7 @@ final class OrgChanges {
     ObjectNode updateJobPost(long id, Random rnd) {
         ObjectNode post = org.update(Resource.JOB_POSTS, id, p -> p.put("featured", rnd.nextBoolean()));
         if (post != null) {
-            hooks.emit("job_post_updated", wrap("job_post", post));
+            hooks.emit("job_post_updated", post.deepCopy());
         }
         return post;
     }
@@ -346,8 +399,10 @@ final class OrgChanges {
             case CANDIDATES -> deleteCandidate(id);
             case JOB_POSTS -> deleteJobPost(id);
             case INTERVIEWS -> deleteInterview(id);
-            default -> throw ApiException.of(422, Json.errors("Deleting " + r.path()
-                    + " is not supported; delete candidates, interviews or job_posts"));
+            // an admin removes a demographic question (with its options) or an option
+            case DEMOGRAPHIC_QUESTIONS, DEMOGRAPHIC_ANSWER_OPTIONS -> org.delete(r, id);
+            default -> throw ApiException.of(422, Json.errors("Deleting " + r.path() + " is not supported; delete "
+                    + "candidates, interviews, job_posts, demographic_questions or demographic_answer_options"));
         };
     }
 }

@@ -35,10 +35,12 @@ final class OrgSizes {
         s.put(Resource.APPLICATION_STAGES, apps * 2);
         put(s, overrides, Resource.INTERVIEWS, Math.max(1, apps * 6 / 10));
         put(s, overrides, Resource.INTERVIEWERS, s.get(Resource.INTERVIEWS) * 2);
-        put(s, overrides, Resource.SCORECARDS, Math.max(1, apps / 2));
+        // one scorecard per interviewer row (Greenhouse's placeholder per panel member): the generator pairs them by index
+        s.put(Resource.SCORECARDS, s.get(Resource.INTERVIEWERS));
         put(s, overrides, Resource.OFFERS, Math.max(1, apps / 20));
         put(s, overrides, Resource.NOTES, Math.max(1, c * 3 / 2));
         put(s, overrides, Resource.APPLIED_CANDIDATE_TAGS, Math.max(1, c * 2 / 5));
+        ResourceAreas.sizes(s, overrides);
         if (s.get(Resource.APPLICATIONS) < c) {
             throw new IllegalArgumentException("applications must be at least the candidate count (every candidate has one)");
         }

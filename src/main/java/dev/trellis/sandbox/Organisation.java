@@ -59,22 +59,41 @@ final class Organisation {
         Table t = tables.get(r);
         ObjectNode c = t.created.get(id);
         if (c != null) {
-            return c;
+            return asOfNow(r, c);
         }
         ObjectNode changed = t.changed.get(id);
         if (changed != null) {
-            return changed;
+            return asOfNow(r, changed);
         }
         long index = t.indexOf(id);
         if (index < 0) {
             return null;
         }
-        return generator.generate(r, index);
+        return asOfNow(r, generator.generate(r, index));
+    }
+
+    /**
+     * What depends on the time of reading: the current stage's days_in_stage counts up to now, as Greenhouse computes
+     * it, without a change to updated_at. Stored records are not touched: a copy is answered.
+     */
+    private ObjectNode asOfNow(Resource r, ObjectNode rec) {
+        if (r != Resource.APPLICATION_STAGES || !rec.path("current").asBoolean()) {
+            return rec;
+        }
+        ObjectNode copy = rec.deepCopy();
+        Long days = OrgGenerator.daysInStage(rec.path("entered_at").textValue(), clock.millis());
+        if (days == null) {
+            copy.putNull("days_in_stage");
+        } else {
+            copy.put("days_in_stage", days);
+        }
+        return copy;
     }
 
     boolean exists(Resource r, long id) {
         Table t = tables.get(r);
-        return !t.deleted.contains(id) && (t.created.containsKey(id) || t.indexOf(id) > 0);
+        return !t.deleted.contains(id) && (t.created.containsKey(id)
+                || t.indexOf(id) > 0 && generator.areas().exists(r, t.indexOf(id)));
     }
 
     /** Creates a record from the given fields; id, created_at and updated_at are set here. */
@@ -156,7 +175,7 @@ final class Organisation {
         if (p > 0) {
             for (long i = time.firstChild(child, p); i <= time.lastChild(child, p); i++) {
                 long id = child.idBase() + i;
-                if (!t.deleted.contains(id)) {
+                if (!t.deleted.contains(id) && generator.areas().exists(child, i)) {
                     ids.add(id);
                 }
             }
@@ -179,12 +198,15 @@ final class Organisation {
             long id = r.idBase() + i;
             if (!t.deleted.contains(id)) {
                 ObjectNode changed = t.changed.get(id);
-                visitor.accept(changed != null ? changed : generator.generate(r, i));
+                ObjectNode rec = changed != null ? changed : generator.generate(r, i);
+                if (rec != null) {
+                    visitor.accept(asOfNow(r, rec));
+                }
             }
         }
         for (ObjectNode rec : t.created.values()) {
             if (!t.deleted.contains(rec.get("id").asLong())) {
-                visitor.accept(rec);
+                visitor.accept(asOfNow(r, rec));
             }
         }
     }
@@ -192,7 +214,7 @@ final class Organisation {
     Map<Resource, Long> counts() {
         Map<Resource, Long> out = new LinkedHashMap<>();
         for (Resource r : Resource.values()) {
-            out.put(r, tables.get(r).count());
+            out.put(r, tables.get(r).count() - generator.areas().gaps(r));
         }
         return out;
     }

@@ -327,6 +327,25 @@ public final class Sandbox implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The ids organisation 0 lists for {@code /v3/<r>} with these filters (e.g. {@code custom_field_key=degree}),
+     * all pages, descending: the truth of a filtered stream. A bad filter throws, as the request would answer 422.
+     */
+    public List<Long> listedIds(Resource r, Map<String, String> filters) {
+        SandboxOrg o = orgs.get(0);
+        ListQuery q = ListQuery.parse(r, filters, ListQuery.MAX_PER_PAGE, o.data.generator(), Set.of());
+        List<Long> ids = new ArrayList<>();
+        long below = Long.MAX_VALUE;
+        while (true) {
+            Pager.Page page = o.pager.page(q, below);
+            page.records().forEach(rec -> ids.add(rec.get("id").asLong()));
+            if (!page.hasMore()) {
+                return ids;
+            }
+            below = page.lastId();
+        }
+    }
+
     /** Organisation 0's counts and deleted ids, and the request counters (of every organisation), as of now. */
     public SandboxState state() {
         return state(0);

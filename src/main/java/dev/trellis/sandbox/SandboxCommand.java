@@ -54,8 +54,8 @@ public final class SandboxCommand implements Callable<Integer> {
     int rateLimit = 75;
 
     @Option(names = "--token-rate-limit", description = "Token requests per client per 60 s window; 0 = off. "
-            + "Default: ${DEFAULT-VALUE}.")
-    int tokenRateLimit = 30;
+            + "Greenhouse names no figure, so the default is generous. Default: ${DEFAULT-VALUE}.")
+    int tokenRateLimit = SandboxSettings.DEFAULT_TOKEN_RATE_LIMIT;
 
     @Option(names = "--token-ttl", description = "Access token lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long tokenTtl = 3600;

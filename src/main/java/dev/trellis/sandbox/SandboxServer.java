@@ -84,6 +84,11 @@ final class SandboxServer {
     private void count(SandboxRequest req, String outcome) {
         String path = NUMBER.matcher(BOARD.matcher(req.path).replaceFirst("/v1/boards/{board_token}"))
                 .replaceAll("/{id}");
+        // a refused Harvest request keeps its query, so the parameter Greenhouse would refuse can be seen
+        boolean refused = outcome.equals("400") || outcome.equals("422");
+        if (refused && area(req.path) == Area.HARVEST && req.rawQuery != null && !req.rawQuery.isEmpty()) {
+            path = path + "?" + req.rawQuery;
+        }
         counters.computeIfAbsent(req.method + " " + path + " " + outcome, k -> new LongAdder()).increment();
     }
 

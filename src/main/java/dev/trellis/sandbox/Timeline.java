@@ -41,6 +41,10 @@ final class Timeline {
 
     /** Index of the parent of child {@code i} (proportional spread, so a parent's children are contiguous). */
     long parentIndex(Resource child, long i) {
+        if (child == Resource.SCORECARDS) {
+            // scorecard i belongs to interviewer row i, so it hangs from that row's application (contiguous too)
+            return parentIndex(Resource.INTERVIEWS, parentIndex(Resource.INTERVIEWERS, i));
+        }
         long n = size(child);
         long p = size(child.parent());
         return (i * p + n - 1) / n;
@@ -48,12 +52,18 @@ final class Timeline {
 
     /** First generated child index of parent {@code p}; greater than {@link #lastChild} when it has none. */
     long firstChild(Resource child, long p) {
+        if (child == Resource.SCORECARDS) {
+            return firstChild(Resource.INTERVIEWERS, firstChild(Resource.INTERVIEWS, p));
+        }
         long n = size(child);
         long parents = size(child.parent());
         return (p - 1) * n / parents + 1;
     }
 
     long lastChild(Resource child, long p) {
+        if (child == Resource.SCORECARDS) {
+            return lastChild(Resource.INTERVIEWERS, lastChild(Resource.INTERVIEWS, p));
+        }
         return p * size(child) / size(child.parent());
     }
 

@@ -70,6 +70,12 @@ final class TokenHandler implements Handler {
     private Reply answer(SandboxRequest req, Map<String, String> form) {
         TokenIssuer.Client client = issuer.authenticate(req.header("Authorization"));
         if (client == null) {
+            if (req.header("Authorization") == null && form.containsKey("client_id")) {
+                // Greenhouse documents HTTP Basic only (docs/greenhouse.md#oauth-token): body credentials are not read
+                return oauthError(401, "invalid_client", "Send the client credentials with HTTP Basic "
+                        + "(client_id:client_secret); credentials in the form body are not accepted")
+                        .header("WWW-Authenticate", "Basic realm=\"greenhouse\"");
+            }
             return invalidClient();
         }
         String grant = form.get("grant_type");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class WebhookEmitter {
     private final List<String> targets = new CopyOnWriteArrayList<>();
     private final WebhookSender sender;
     private final List<Delivery> log = new ArrayList<>();
+    private final AtomicInteger pings = new AtomicInteger();
 
     WebhookEmitter(String secret, List<String> urls, WebhookSender sender) {
         this.secret = secret;
@@ -53,10 +55,21 @@ public final class WebhookEmitter {
         return List.copyOf(targets);
     }
 
+    /**
+     * Adds a target and pings it, as Greenhouse pings a webhook when it is saved: {@code {"action": "ping", "payload":
+     * {"web_hook_id": n}}}, signed like any delivery, one attempt (the ping's shape is UNCONFIRMED, docs/sandbox.md).
+     */
     public void addTarget(String url) {
         URI.create(url);
         if (!targets.contains(url)) {
             targets.add(url);
+            ObjectNode envelope = Json.object();
+            envelope.put("action", "ping");
+            envelope.putObject("payload").put("web_hook_id", pings.incrementAndGet());
+            String eventId = UUID.randomUUID().toString();
+            record(new Delivery(eventId, "ping", url, 0, "pending", 0));
+            byte[] body = Json.escapedBytes(envelope);
+            sender.scheduler.execute(() -> attempt(eventId, "ping", url, body, 1, false));
         }
     }
 
@@ -91,11 +104,11 @@ public final class WebhookEmitter {
         for (String url : targets) {
             String eventId = UUID.randomUUID().toString();
             record(new Delivery(eventId, action, url, 0, "pending", 0));
-            sender.scheduler.execute(() -> attempt(eventId, action, url, body, 1));
+            sender.scheduler.execute(() -> attempt(eventId, action, url, body, 1, true));
         }
     }
 
-    private void attempt(String eventId, String action, String url, byte[] body, int attempt) {
+    private void attempt(String eventId, String action, String url, byte[] body, int attempt, boolean retried) {
         int status = 0;
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(sender.timeout)
@@ -115,13 +128,13 @@ public final class WebhookEmitter {
             record(new Delivery(eventId, action, url, attempt, "delivered", status));
             return;
         }
-        if (attempt > sender.retryDelays.size()) {
+        if (!retried || attempt > sender.retryDelays.size()) {
             record(new Delivery(eventId, action, url, attempt, "failed", status));
             return;
         }
         record(new Delivery(eventId, action, url, attempt, "pending", status));
         Duration wait = sender.retryDelays.get(attempt - 1);
-        sender.scheduler.schedule(() -> attempt(eventId, action, url, body, attempt + 1), wait.toMillis(),
+        sender.scheduler.schedule(() -> attempt(eventId, action, url, body, attempt + 1, true), wait.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 

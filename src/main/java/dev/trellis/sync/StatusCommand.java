@@ -2,36 +2,22 @@ package dev.trellis.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trellis.api.ApiClient;
-import java.util.concurrent.Callable;
+import dev.trellis.api.ApiCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code trellis status}: each stream's watermark, lag, run state, last and next run, from a running hub. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show every stream of a running hub: watermark, lag, run state, last run, next run.")
-public final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    ApiClient.Options api;
-    @Spec
-    CommandSpec spec;
+public final class StatusCommand extends ApiCommand {
     @Option(names = "--json", description = "Print the answer as JSON.")
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-        ApiClient.Answer answer;
-        try {
-            answer = api.client().get("/api/streams");
-        } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 2;
-        }
+    protected int call(ApiClient client) throws Exception {
+        ApiClient.Answer answer = client.get("/api/streams");
         if (answer.status() != 200) {
-            spec.commandLine().getErr().println("Refused (" + answer.status() + "): " + answer.error());
-            return 2;
+            return refused(answer);
         }
         var out = spec.commandLine().getOut();
         if (json) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +69,149 @@ public final class StreamApi {
         response.answer(exchange, 200, ex -> {
             String tenant = ex.getIn().getHeader("tenant", String.class);
             String stream = ex.getIn().getHeader("stream", String.class);
+            // grouped by tenant: three queries per tenant instead of four per stream
+            Map<String, List<Target>> byTenant = new LinkedHashMap<>();
+            for (Target t : targets()) {
+                if ((tenant == null || tenant.equals(t.tenant().id())) && (stream == null || stream.equals(t.stream()))) {
+                    byTenant.computeIfAbsent(t.tenant().id(), k -> new ArrayList<>()).add(t);
+                }
+            }
             List<Map<String, Object>> items = new ArrayList<>();
             try (Connection c = dataSource.getConnection()) {
-                for (Target t : targets()) {
-                    if ((tenant == null || tenant.equals(t.tenant().id())) && (stream == null || stream.equals(t.stream()))) {
-                        items.add(describe(c, t));
-                    }
+                for (Map.Entry<String, List<Target>> e : byTenant.entrySet()) {
+                    items.addAll(describeTenant(c, e.getKey(), e.getValue()));
                 }
             }
             return Map.of("streams", items);
+        });
+    }
+
+    /**
+     * {@code GET /api/streams/freshness?tenant=a,b,...}: per tenant (at most 500), how many streams it has, how many
+     * have no watermark yet (backfilling), are paused, wait in the queue or run, and the lag of its stalest stream: one
+     * query for a page of tenants, where {@link #list} reads every stream's state and last run.
+     */
+    public void freshness(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            String param = ex.getIn().getHeader("tenant", String.class);
+            if (param == null || param.isBlank()) {
+                throw ApiException.badRequest("Parameter 'tenant' is required: tenant ids separated by commas");
+            }
+            List<String> ids = List.of(param.split(",")).stream().map(String::trim).filter(t -> !t.isEmpty())
+                    .distinct().toList();
+            if (ids.size() > 500) {
+                throw ApiException.badRequest("Parameter 'tenant' names at most 500 tenants, not " + ids.size());
+            }
+            Map<String, Integer> declared = new LinkedHashMap<>();
+            List<StreamCatalog.Entry> catalog = StreamCatalog.of(context);
+            for (String id : ids) {
+                tenants.find(id).filter(t -> t.harvest().isPresent()).ifPresent(t -> declared.put(id,
+                        (int) catalog.stream().filter(e -> e.covers(id)).count()));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("""
+                            select s.tenant, count(*) filter (where s.watermark is null),
+                                   count(*) filter (where s.paused_reason is not null),
+                                   extract(epoch from now() - min(s.watermark))::bigint, max(s.watermark),
+                                   (select count(*) from sync_queue q where q.tenant = s.tenant and q.claimed_by is null),
+                                   (select count(*) from sync_queue q where q.tenant = s.tenant
+                                                                        and q.claimed_by is not null),
+                                   count(*)
+                            from sync_stream s where s.tenant = any (?) group by s.tenant""")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+                Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("backfilling", rs.getLong(2));
+                        m.put("paused", rs.getLong(3));
+                        m.put("maxLagSeconds", rs.getObject(4) == null ? null : rs.getLong(4));
+                        m.put("latestWatermark", rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant().toString());
+                        m.put("queued", rs.getLong(6));
+                        m.put("running", rs.getLong(7));
+                        m.put("rows", rs.getLong(8));
+                        found.put(rs.getString(1), m);
+                    }
+                }
+                for (String id : ids) {
+                    Integer streams = declared.get(id);
+                    if (streams == null) {
+                        continue; // unknown, or no Harvest credential: no streams
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("streams", streams);
+                    Map<String, Object> state = found.get(id);
+                    if (state == null) {
+                        m.put("backfilling", (long) streams);
+                        m.put("paused", 0L);
+                        m.put("maxLagSeconds", null);
+                        m.put("latestWatermark", null);
+                        m.put("queued", 0L);
+                        m.put("running", 0L);
+                    } else {
+                        m.putAll(state);
+                        // streams that never ran have no row yet: they are backfilling too
+                        long rows = (long) m.remove("rows");
+                        m.put("backfilling", (long) state.get("backfilling") + Math.max(0, streams - rows));
+                    }
+                    out.put(id, m);
+                }
+            }
+            return Map.of("tenants", out);
+        });
+    }
+
+    /**
+     * {@code GET /api/streams/{tenant}/{stream}/runs?limit=20&before=<run id>}: its runs, newest first; {@code next}
+     * gives the following page.
+     */
+    public void runs(Exchange exchange) {
+        response.answer(exchange, 200, ex -> {
+            Target t = find(ex);
+            long limit = JsonResponse.number(ex, "limit").orElse(20L);
+            if (limit > 200) {
+                throw ApiException.badRequest("Parameter 'limit' must be at most 200, not " + limit);
+            }
+            Long before = JsonResponse.number(ex, "before").orElse(null);
+            List<Map<String, Object>> items = new ArrayList<>();
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement("select id, kind, started_at, ended_at, status, pages, "
+                            + "fetched, written, unchanged, deleted, error, owner, interrupted_at, resumed_at "
+                            + "from sync_run where tenant = ? and stream = ? and id < ? order by id desc limit ?")) {
+                ps.setString(1, t.tenant().id());
+                ps.setString(2, t.stream());
+                ps.setLong(3, before == null ? Long.MAX_VALUE : before);
+                ps.setLong(4, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("id", rs.getLong(1));
+                        m.put("kind", rs.getString(2));
+                        Instant started = StreamState.instant(rs, 3);
+                        Instant ended = StreamState.instant(rs, 4);
+                        m.put("startedAt", str(started));
+                        m.put("endedAt", str(ended));
+                        m.put("durationSeconds", ended == null ? null : Duration.between(started, ended).toMillis() / 1000.0);
+                        m.put("status", rs.getString(5));
+                        m.put("pages", rs.getInt(6));
+                        m.put("fetched", rs.getLong(7));
+                        m.put("written", rs.getLong(8));
+                        m.put("unchanged", rs.getLong(9));
+                        m.put("deleted", rs.getLong(10));
+                        m.put("error", rs.getString(11));
+                        m.put("owner", rs.getString(12));
+                        m.put("interruptedAt", str(StreamState.instant(rs, 13)));
+                        m.put("resumedAt", str(StreamState.instant(rs, 14)));
+                        items.add(m);
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("runs", items);
+            out.put("next", items.size() == limit ? "/api/streams/" + t.tenant().id() + "/" + t.stream()
+                    + "/runs?limit=" + limit + "&before=" + items.get(items.size() - 1).get("id") : null);
+            return out;
         });
     }
 
@@ -146,25 +281,54 @@ public final class StreamApi {
     }
 
     private Map<String, Object> describe(Connection c, Target t) throws SQLException {
-        StreamState state = StreamState.load(c, t.tenant().id(), t.stream());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", t.tenant().id());
-        m.put("stream", t.stream());
-        m.put("route", t.entry().routeId());
-        m.put("schedule", t.entry().schedule());
-        m.put("watermark", str(state.watermark()));
-        m.put("lagSeconds", state.watermark() == null ? null : Duration.between(state.watermark(), clock.instant()).toSeconds());
-        Map<String, Object> last = lastRun(c, t.tenant().id(), t.stream());
-        Map<String, Object> queued = queue.describe(c, t.tenant().id(), t.stream());
-        String run = runState(state, last, queued != null);
-        m.put("state", run);
-        m.put("running", run.equals("running") || run.equals("resumed"));
-        m.put("queued", queued);
-        m.put("paused", state.pausedReason());
-        m.put("lastSweepAt", str(state.lastSweepAt()));
-        m.put("nextRun", nextRun(t.entry().schedule()));
-        m.put("lastRun", last);
-        return m;
+        return describeTenant(c, t.tenant().id(), List.of(t)).get(0);
+    }
+
+    /** The streams {@code targets} of one tenant as the API shows them, read with three queries. */
+    private List<Map<String, Object>> describeTenant(Connection c, String tenant, List<Target> targets)
+            throws SQLException {
+        List<String> names = targets.stream().map(Target::stream).toList();
+        Map<String, StreamState> states = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select stream, watermark, window_start, window_end, next_url, "
+                + "run_id, paused_reason, last_sweep_at from sync_stream where tenant = ? and stream = any (?)")) {
+            ps.setString(1, tenant);
+            ps.setArray(2, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), new StreamState(tenant, rs.getString(1), StreamState.instant(rs, 2),
+                            StreamState.instant(rs, 3), StreamState.instant(rs, 4), rs.getString(5),
+                            (Long) rs.getObject(6), rs.getString(7), StreamState.instant(rs, 8)));
+                }
+            }
+        }
+        Map<String, Map<String, Object>> lastRuns = lastRuns(c, tenant, names);
+        Map<String, Map<String, Object>> queued = queue.describeTenant(c, tenant);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Target t : targets) {
+            // a stream that never ran has no row yet: an empty state, as StreamState.load would create
+            StreamState state = states.getOrDefault(t.stream(),
+                    new StreamState(tenant, t.stream(), null, null, null, null, null, null, null));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tenant", tenant);
+            m.put("stream", t.stream());
+            m.put("route", t.entry().routeId());
+            m.put("schedule", t.entry().schedule());
+            m.put("watermark", str(state.watermark()));
+            m.put("lagSeconds", state.watermark() == null ? null
+                    : Duration.between(state.watermark(), clock.instant()).toSeconds());
+            Map<String, Object> last = lastRuns.get(t.stream());
+            Map<String, Object> q = queued.get(t.stream());
+            String run = runState(state, last, q != null);
+            m.put("state", run);
+            m.put("running", run.equals("running") || run.equals("resumed"));
+            m.put("queued", q);
+            m.put("paused", state.pausedReason());
+            m.put("lastSweepAt", str(state.lastSweepAt()));
+            m.put("nextRun", nextRun(t.entry().schedule()));
+            m.put("lastRun", last);
+            out.add(m);
+        }
+        return out;
     }
 
     /**
@@ -193,43 +357,49 @@ public final class StreamApi {
         }
     }
 
-    private static Map<String, Object> lastRun(Connection c, String tenant, String stream) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select id, kind, started_at, ended_at, status, pages, fetched, "
-                + "written, unchanged, deleted, error, window_start, window_end, owner, interrupted_at, resumed_at "
-                + "from sync_run "
-                + "where tenant = ? and stream = ? order by id desc limit 1")) {
-            ps.setString(1, tenant);
-            ps.setString(2, stream);
+    /** The last run of each of {@code streams} of the tenant (none: absent), one index lookup each. */
+    private static Map<String, Map<String, Object>> lastRuns(Connection c, String tenant, List<String> streams)
+            throws SQLException {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select s.stream, r.id, r.kind, r.started_at, r.ended_at, "
+                + "r.status, r.pages, r.fetched, r.written, r.unchanged, r.deleted, r.error, r.window_start, "
+                + "r.window_end, r.owner, r.interrupted_at, r.resumed_at "
+                + "from unnest(?::text[]) s(stream) cross join lateral (select * from sync_run "
+                + "where tenant = ? and stream = s.stream order by id desc limit 1) r")) {
+            ps.setArray(1, c.createArrayOf("text", streams.toArray()));
+            ps.setString(2, tenant);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+                while (rs.next()) {
+                    String stream = rs.getString(1);
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getLong(2));
+                    m.put("kind", rs.getString(3));
+                    m.put("startedAt", str(StreamState.instant(rs, 4)));
+                    m.put("endedAt", str(StreamState.instant(rs, 5)));
+                    String status = rs.getString(6);
+                    if (SyncRuns.isUnfinished(status) && rs.getTimestamp(5) == null) {
+                        // only the lock says whether its instance is alive: the row stays "running" when it dies
+                        boolean live = StreamSync.held(c, rs.getString(3).equals("sweep") ? "sweep" : "sync", tenant,
+                                stream);
+                        status = !live ? "interrupted" : rs.getTimestamp(17) != null ? "resumed" : "running";
+                    }
+                    m.put("status", status);
+                    m.put("pages", rs.getInt(7));
+                    m.put("fetched", rs.getLong(8));
+                    m.put("written", rs.getLong(9));
+                    m.put("unchanged", rs.getLong(10));
+                    m.put("deleted", rs.getLong(11));
+                    m.put("error", rs.getString(12));
+                    m.put("windowStart", str(StreamState.instant(rs, 13)));
+                    m.put("windowEnd", str(StreamState.instant(rs, 14)));
+                    m.put("owner", rs.getString(15));
+                    m.put("interruptedAt", str(StreamState.instant(rs, 16)));
+                    m.put("resumedAt", str(StreamState.instant(rs, 17)));
+                    out.put(stream, m);
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", rs.getLong(1));
-                m.put("kind", rs.getString(2));
-                m.put("startedAt", str(StreamState.instant(rs, 3)));
-                m.put("endedAt", str(StreamState.instant(rs, 4)));
-                String status = rs.getString(5);
-                if (SyncRuns.isUnfinished(status) && rs.getTimestamp(4) == null) {
-                    // only the lock says whether its instance is alive: the row stays "running" when it dies
-                    boolean live = StreamSync.held(c, rs.getString(2).equals("sweep") ? "sweep" : "sync", tenant, stream);
-                    status = !live ? "interrupted" : rs.getTimestamp(16) != null ? "resumed" : "running";
-                }
-                m.put("status", status);
-                m.put("pages", rs.getInt(6));
-                m.put("fetched", rs.getLong(7));
-                m.put("written", rs.getLong(8));
-                m.put("unchanged", rs.getLong(9));
-                m.put("deleted", rs.getLong(10));
-                m.put("error", rs.getString(11));
-                m.put("windowStart", str(StreamState.instant(rs, 12)));
-                m.put("windowEnd", str(StreamState.instant(rs, 13)));
-                m.put("owner", rs.getString(14));
-                m.put("interruptedAt", str(StreamState.instant(rs, 15)));
-                m.put("resumedAt", str(StreamState.instant(rs, 16)));
-                return m;
             }
         }
+        return out;
     }
 
     private static String str(Instant i) {

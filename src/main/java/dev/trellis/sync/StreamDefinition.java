@@ -25,10 +25,19 @@ public record StreamDefinition(
         Duration lag,
         Optional<Instant> backfillFrom,
         String query,
-        boolean deletedRecords) {
+        boolean deletedRecords,
+        Optional<String> cursor) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern QUERY = Pattern.compile("([a-z_]+=[A-Za-z0-9_,|:.-]+)(&[a-z_]+=[A-Za-z0-9_,|:.-]+)*");
+
+    /**
+     * The stream named in change events: the table's ({@code gh_} dropped), so a second stream writing the same table
+     * (job_posts_deleted into gh_job_posts) keeps that table's records in one ordered stream.
+     */
+    public String changeStream() {
+        return table.startsWith("gh_") ? table.substring(3) : table;
+    }
 
     /** The template's parameters, by name, over their defaults; "none" stands for an empty value. */
     public static StreamDefinition from(Map<String, ?> given) {
@@ -53,12 +62,25 @@ public record StreamDefinition(
         if (!query.isEmpty() && !QUERY.matcher(query).matches()) {
             throw bad(p, "query", "must look like name=value&name=value, not '" + query + "'");
         }
-        if (query.contains("updated_at=") || query.contains("per_page=") || query.contains("cursor=")) {
-            throw bad(p, "query", "must not set updated_at, per_page or cursor: the stream sets them");
+        Optional<String> cursor = value(p, "cursor").map(c -> name(p, "cursor", c));
+        boolean deleted = bool(p, "deletedRecords");
+        if (cursor.isEmpty() && deleted) {
+            throw bad(p, "cursor", "must be a date field when deletedRecords is true: a full-refresh stream marks "
+                    + "what it no longer reads as deleted");
+        }
+        String window = cursor.orElse("updated_at");
+        if (query.contains(window + "=") || query.contains("per_page=") || query.startsWith("cursor=")
+                || query.contains("&cursor=")) {
+            throw bad(p, "query", "must not set " + window + ", per_page or cursor: the stream sets them");
         }
         return new StreamDefinition(stream, resource, table, joins, perPage,
                 Duration.ofMinutes(number(p, "lookbackMinutes")), Duration.ofSeconds(number(p, "lagSeconds")),
-                backfill, query, bool(p, "deletedRecords"));
+                backfill, query, deleted, cursor);
+    }
+
+    /** A stream over a resource without a date filter: every run reads it all and marks what vanished. */
+    public boolean fullRefresh() {
+        return cursor.isEmpty();
     }
 
     private static Optional<String> value(Map<String, String> p, String key) {

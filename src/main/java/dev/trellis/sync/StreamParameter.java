@@ -24,6 +24,8 @@ public enum StreamParameter {
     LAG_SECONDS("lagSeconds", "60", "each window ends this long before now"),
     BACKFILL_FROM("backfillFrom", "none", "the first run reads from this instant (ISO-8601) instead of from the beginning"),
     SWEEP_HOURS("sweepHours", "24", "how often the id sweep that finds deletions runs (0 = never)"),
+    CURSOR("cursor", "updated_at", "the date field each run's window filters on (submitted_at for eeoc); none for a "
+            + "resource without one: a full-refresh stream, whose every run reads all and marks what vanished"),
     DELETED_RECORDS("deletedRecords", "false", "true when the resource lists deleted records (kept with deleted_at set)"),
     TENANTS("tenants", "all", "comma-separated tenant ids, or all");
 

@@ -8,6 +8,8 @@ public final class StreamRoutes extends RouteBuilder {
     public void configure() {
         rest("/api/streams")
                 .get().routeId("api-streams-list").to("bean:streamApi?method=list")
+                .get("/freshness").routeId("api-streams-freshness").to("bean:streamApi?method=freshness")
+                .get("/{tenant}/{stream}/runs").routeId("api-streams-runs").to("bean:streamApi?method=runs")
                 .post("/{tenant}/{stream}/sync").routeId("api-streams-sync").to("bean:streamApi?method=syncNow")
                 .post("/{tenant}/{stream}/reset").routeId("api-streams-reset").to("bean:streamApi?method=reset");
     }

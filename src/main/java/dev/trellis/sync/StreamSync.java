@@ -119,12 +119,22 @@ public final class StreamSync {
                                 : was.equals(SyncRuns.QUEUED) ? "after its time slice" : was);
             }
         } else {
-            to = clock.instant().minus(def.lag()).truncatedTo(ChronoUnit.SECONDS);
-            from = state.watermark() != null ? state.watermark().minus(def.lookback()) : def.backfillFrom().orElse(null);
+            if (def.fullRefresh()) {
+                // no window: every run reads all; "to" is when it began, for what vanished (IdSweep.markUnlisted)
+                to = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                from = null;
+            } else {
+                to = clock.instant().minus(def.lag()).truncatedTo(ChronoUnit.SECONDS);
+                from = state.watermark() != null ? state.watermark().minus(def.lookback()) : def.backfillFrom().orElse(null);
+            }
             url = firstUrl(def, from, to);
             // the run row and the stream's pointer to it in one transaction, so no run is left without its stream
             c.setAutoCommit(false);
             try {
+                if (def.fullRefresh()) {
+                    IdSweep.forgetListed(c, tenant.id(), def.stream());
+                }
+                // a full-refresh run is kind incremental too (V3's check): its window has no start
                 runId = SyncRuns.start(c, tenant.id(), def.stream(), "incremental", from, to, owner);
                 try (PreparedStatement ps = c.prepareStatement("update sync_stream set window_start = ?, "
                         + "window_end = ?, next_url = ?, run_id = ? where tenant = ? and stream = ?")) {
@@ -145,6 +155,8 @@ public final class StreamSync {
             }
         }
         String first = firstUrl(def, from, to);
+        // no watermark yet: the stream's first backfill (also when resumed), whose creates the change feed marks
+        boolean backfill = state.watermark() == null;
         long sub = tenant.harvest().orElseThrow().userId();
         SyncRuns.Counts counts = new SyncRuns.Counts();
         long started = System.nanoTime();
@@ -184,8 +196,17 @@ public final class StreamSync {
                     try (var st = c.createStatement()) {
                         st.execute("set local synchronous_commit = off");
                     }
-                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords(), ChangeSource.POLL, false);
-                    SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, 0);
+                    written = tables.upsert(c, def, tenant.id(), records, answer.text(), def.deletedRecords(),
+                            ChangeSource.POLL, backfill);
+                    long vanished = 0;
+                    if (def.fullRefresh()) {
+                        IdSweep.listed(c, tenant.id(), def.stream(), records);
+                        if (next.isEmpty()) {
+                            vanished = IdSweep.markUnlisted(c, tenant.id(), def, to, ChangeSource.POLL)[0];
+                            counts.deleted += vanished;
+                        }
+                    }
+                    SyncRuns.add(c, runId, 1, records.size(), written, records.size() - written, vanished);
                     if (next.isPresent()) {
                         saveNext(c, tenant.id(), def.stream(), next.get());
                         if (yielding) {
@@ -194,7 +215,8 @@ public final class StreamSync {
                             SyncQueue.requeue(c, tenant.id(), def.stream());
                         }
                     } else {
-                        complete(c, tenant.id(), def.stream(), to, from == null && state.lastSweepAt() == null);
+                        complete(c, tenant.id(), def.stream(), to,
+                                !def.fullRefresh() && from == null && state.lastSweepAt() == null);
                         SyncRuns.finish(c, runId, "done", null);
                     }
                     c.commit();
@@ -250,7 +272,7 @@ public final class StreamSync {
         LOG.info("Stream {} of tenant {}: window to {} {}: {} pages, {} records, {} written, {} unchanged in {} ms",
                 def.stream(), tenant.id(), to, yielding ? "yields its worker after its time slice, queued again" : "done",
                 counts.pages, counts.fetched, counts.written, counts.unchanged, (System.nanoTime() - started) / 1_000_000);
-        return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, 0, yielding);
+        return new Result(false, counts.pages, counts.fetched, counts.written, counts.unchanged, counts.deleted, yielding);
     }
 
     private CompletableFuture<GreenhouseGateway.Answer> fetch(Tenant tenant, long sub, String url) {
@@ -278,9 +300,13 @@ public final class StreamSync {
     }
 
     static String firstUrl(StreamDefinition def, Instant from, Instant to) {
+        String extra = def.query().isEmpty() ? "" : "&" + def.query();
+        if (def.fullRefresh()) {
+            return "/v3/" + def.resource() + "?per_page=" + def.perPage() + extra;
+        }
         String window = (from == null ? "" : "gte|" + from + "|") + "lte|" + to;
-        return "/v3/" + def.resource() + "?per_page=" + def.perPage() + "&updated_at="
-                + URLEncoder.encode(window, StandardCharsets.UTF_8) + (def.query().isEmpty() ? "" : "&" + def.query());
+        return "/v3/" + def.resource() + "?per_page=" + def.perPage() + "&" + def.cursor().orElseThrow() + "="
+                + URLEncoder.encode(window, StandardCharsets.UTF_8) + extra;
     }
 
     private static void saveNext(Connection c, String tenant, String stream, String next) throws SQLException {

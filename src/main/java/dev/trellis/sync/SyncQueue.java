@@ -214,24 +214,24 @@ final class SyncQueue {
         }
     }
 
-    /** The pair's place in the queue for /api/streams: since when and why it waits, or null when it does not. */
-    Map<String, Object> describe(Connection c, String tenant, String stream) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select queued_at, reason from sync_queue "
-                + "where tenant = ? and stream = ? and (claimed_by is null or " + STALE + ")")) {
+    /** Every stream of a tenant that waits in the queue (or whose claim is stale), by stream: since when and why. */
+    Map<String, Map<String, Object>> describeTenant(Connection c, String tenant) throws SQLException {
+        Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select stream, queued_at, reason from sync_queue "
+                + "where tenant = ? and (claimed_by is null or " + STALE + ")")) {
             ps.setString(1, tenant);
-            ps.setString(2, stream);
-            ps.setLong(3, lease.toSeconds());
+            ps.setLong(2, lease.toSeconds());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    Instant at = StreamState.instant(rs, 2);
+                    m.put("since", at == null ? null : at.toString());
+                    m.put("reason", rs.getString(3));
+                    out.put(rs.getString(1), m);
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                Instant at = StreamState.instant(rs, 1);
-                m.put("since", at == null ? null : at.toString());
-                m.put("reason", rs.getString(2));
-                return m;
             }
         }
+        return out;
     }
 
     private static Array array(Connection c, List<String> values) throws SQLException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import dev.trellis.change.ChangeSource;
@@ -56,9 +57,10 @@ public final class SyncTable {
     }
 
     /**
-     * Upserts one page in one statement; records equal to the stored row write nothing. Returns the rows written.
-     * With {@code deleted}, the records are ones Greenhouse reports as deleted and are kept with deleted_at set.
-     * {@code source} and {@code backfill} describe the change for the change feed.
+     * Upserts one page in one statement, which also appends the page's change events (change_event): records equal to
+     * the stored row write nothing and log nothing. Returns the rows written. With {@code deleted}, the records are
+     * ones Greenhouse reports as deleted and are kept with deleted_at set. {@code source} and {@code backfill} (the
+     * stream's first backfill: its creates are marked so) describe the change for the change feed.
      */
     public int upsert(Connection c, StreamDefinition def, String tenant, JsonNode page, String pageText, boolean deleted,
             ChangeSource source, boolean backfill) throws SQLException {
@@ -69,34 +71,95 @@ public final class SyncTable {
         String records = distinctIds(page) ? pageText : dedupe(page).toString();
         String t = def.table();
         String deletedAt = deleted ? "coalesce(" + t + ".deleted_at, now())" : "null";
-        String sql = "insert into " + t + " (tenant, id, created_at, updated_at, raw, last_seen_at, deleted_at) "
+        // prev reads the rows as they were before this statement (a CTE's snapshot), up writes, events compares them
+        String sql = "with incoming as (select r from jsonb_array_elements(?::jsonb) r), "
+                + "prev as (select s.id, s.raw, s.deleted_at from " + t + " s where s.tenant = ? "
+                // = any(array(...)): the primary key's index, never a scan of the tenant's rows
+                + "and s.id = any(array(select (r->>'id')::bigint from incoming))), "
+                + "up as (insert into " + t + " (tenant, id, created_at, updated_at, raw, last_seen_at, deleted_at) "
                 + "select ?, (r->>'id')::bigint, (r->>'created_at')::timestamptz, (r->>'updated_at')::timestamptz, r, "
-                + "now(), " + (deleted ? "now()" : "null") + " from jsonb_array_elements(?::jsonb) r "
+                + "now(), " + (deleted ? "now()" : "null") + " from incoming "
                 + "on conflict (tenant, id) do update set created_at = excluded.created_at, "
                 + "updated_at = excluded.updated_at, raw = excluded.raw, last_seen_at = excluded.last_seen_at, "
                 + "deleted_at = " + deletedAt + " "
                 + "where " + t + ".raw is distinct from excluded.raw or (" + t + ".deleted_at is "
-                + (deleted ? "null" : "not null") + ")";
+                + (deleted ? "null" : "not null") + ") returning id, raw, updated_at, deleted_at, xmax = 0 as inserted), "
+                + CLAIM + ", events as (insert into change_event (xid, tenant, stream, record_id, op, fields, after, "
+                + "before, updated_at, source, backfill) select claim.xid, ?, ?, up.id, d.op, diff.fields, up.raw, "
+                + "diff.before, up.updated_at, ?, d.op = 'create' and ? from claim cross join up "
+                + "left join prev p on p.id = up.id cross join lateral (select " + OP + " as op) d "
+                // each side's pairs once (a full join of jsonb_each), not a lookup per key
+                + "left join lateral (select array_agg(coalesce(n.key, o.key) order by coalesce(n.key, o.key)) as fields, "
+                + "jsonb_object_agg(coalesce(n.key, o.key), o.value) as before "
+                + "from jsonb_each(up.raw) n full join jsonb_each(p.raw) o on o.key = n.key "
+                + "where d.op = 'update' and p.id is not null and n.value is distinct from o.value) diff on true "
+                + "where d.op is not null) "
+                + "select count(*) from up";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, tenant);
-            ps.setString(2, records);
-            return ps.executeUpdate();
+            ps.setString(1, records);
+            ps.setString(2, tenant);
+            ps.setString(3, tenant);
+            ps.setString(4, tenant);
+            ps.setString(5, def.changeStream());
+            ps.setString(6, source.label());
+            ps.setBoolean(7, backfill);
+            ps.setBoolean(8, backfill);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
-    /** Marks records deleted (those already deleted stay as they are). Returns the rows marked. */
+    /**
+     * A written row's op: inserted = create, newly deleted = delete, undeleted = create, content changed = update. A
+     * record first seen already deleted is a delete, except in the first backfill (consumers never had it); a deleted
+     * record whose content changes logs nothing (it stays gone). Inserted is told by the new row's xmax (0), not by
+     * prev, which another transaction's insert of the same id, committed meanwhile, is missing from.
+     */
+    private static final String OP = "case when up.inserted then case when up.deleted_at is null then 'create' "
+            + "when not ? then 'delete' end "
+            + "when up.deleted_at is not null then case when p.deleted_at is null then 'delete' end "
+            + "when p.deleted_at is not null then 'create' else 'update' end";
+
+    /**
+     * Marks records deleted (those already deleted stay as they are), with their delete events in the same
+     * statement. Returns the rows marked.
+     */
     public int markDeleted(Connection c, StreamDefinition def, String tenant, Collection<Long> ids, ChangeSource source)
             throws SQLException {
         if (ids.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("update " + def.table()
-                + " set deleted_at = now() where tenant = ? and id = any(?) and deleted_at is null")) {
+        try (PreparedStatement ps = c.prepareStatement("with changed as (update " + def.table()
+                + " set deleted_at = now() where tenant = ? and id = any(?) and deleted_at is null "
+                + "returning id, raw, updated_at), " + eventsOf("changed", "delete") + " select count(*) from changed")) {
             ps.setString(1, tenant);
             ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-            return ps.executeUpdate();
+            ps.setString(3, tenant);
+            ps.setString(4, def.changeStream());
+            ps.setString(5, source.label());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
+
+    /**
+     * A CTE appending one event of {@code op} per row of the CTE {@code rows} (id, raw, updated_at), with the stored
+     * record as {@code after}; its parameters, in order: tenant, stream, source.
+     */
+    static String eventsOf(String rows, String op) {
+        return CLAIM + ", events as (insert into change_event (xid, tenant, stream, record_id, op, after, updated_at, "
+                + "source) select claim.xid, ?, ?, id, '" + op + "', raw, updated_at, ? from claim cross join " + rows + ")";
+    }
+
+    /**
+     * The change feed's claim (V14), once per statement rather than once per row as the xid column's default would:
+     * joined ahead of the rows, it runs before their first seq is drawn.
+     */
+    private static final String CLAIM = "claim as (select change_event_claim() as xid)";
 
     private static boolean distinctIds(JsonNode page) {
         Set<Long> ids = new HashSet<>(page.size() * 2);

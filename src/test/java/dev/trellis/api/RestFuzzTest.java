@@ -146,7 +146,7 @@ class RestFuzzTest {
             "PUT /api/tenants/{tenant}/job-links/{ref}", "DELETE /api/tenants/{tenant}/job-links/{ref}",
             "GET /api/dead-letters/{id}", "POST /api/dead-letters/{id}/replay", "POST /api/dead-letters/{id}/discard",
             "POST /api/streams/{tenant}/{stream}/sync", "POST /api/streams/{tenant}/{stream}/reset",
-            "GET /api/tenants/{tenant}/check");
+            "GET /api/streams/{tenant}/{stream}/runs", "GET /api/tenants/{tenant}/check");
 
     /** Path parameters that name nothing that exists, or cannot be stored. */
     static final List<String> BAD_PARAMS = List.of("%00", "a%00b", "%ED%A0%80", "%F0%9F%98%80", "99999999999999999999999",
@@ -215,11 +215,23 @@ class RestFuzzTest {
                 "limit=100000", "before=0", "before=9223372036854775808", "status=bogus", "route=a%00b", "tenant=%00",
                 "tenant=%ED%A0%80x%00")) {
             expectRefusal("GET", "/api/dead-letters?" + query, null, null);
+            expectRefusal("GET", "/api/changes?" + query, null, null);
             if (query.contains("%00")) {
                 expectRefusal("GET", "/api/streams?" + query, null, null);
             }
             if (query.startsWith("limit=") && !query.equals("limit=100000")) {
                 expectRefusal("GET", "/api/tenants/acme/ingestion/candidates?" + query, null, null);
+            }
+            // the console's lists: every one of these is wrong for them
+            expectRefusal("GET", "/api/outbox?" + query, null, null);
+            if (query.startsWith("limit=") || query.startsWith("before=") || query.contains("%00")) {
+                expectRefusal("GET", "/api/streams/acme/users/runs?" + query, null, null);
+            }
+            if (query.startsWith("limit=") || query.contains("%00")) {
+                expectRefusal("POST", "/api/dead-letters/replay?" + query, null, null);
+            }
+            if (query.contains("%00")) {
+                expectRefusal("GET", "/api/streams/freshness?" + query, null, null);
             }
         }
 

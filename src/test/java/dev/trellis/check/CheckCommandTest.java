@@ -195,7 +195,7 @@ class CheckCommandTest {
         assertEquals("ok", status(good, "ingestion", "ingestion:candidates.create"));
         assertEquals("ok", status(good, "job-board", "job-board:token"));
         assertEquals("ok", status(good, "webhooks", "webhooks:secret"));
-        assertEquals(24 + 1 + 1 + 3, good.get("rows").findValues("step").stream().filter(s -> s.asInt() == 3).count(),
+        assertEquals(54 + 1 + 1 + 3, good.get("rows").findValues("step").stream().filter(s -> s.asInt() == 3).count(),
                 "one row per stream, notes, e-mails and three interview scopes");
 
         // credentials missing chosen scopes: those rows, the streams and writes they stop, and which boxes to tick

@@ -14,6 +14,7 @@ import dev.trellis.ingestion.IngestionSettings;
 import dev.trellis.outbound.OutboxSettings;
 import dev.trellis.store.DatabaseSettings;
 import dev.trellis.sync.SyncSettings;
+import dev.trellis.webhook.WebhookSettings;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,17 @@ class SettingsBindingTest {
             assertEquals(Double.parseDouble(shipped.getProperty("trellis.errors.backoff-multiplier")),
                     errors.backoffMultiplier());
             assertTrue(errors.secretWords().contains("password"), errors.secretWords().toString());
+
+            WebhookSettings webhooks = WebhookSettings.bind(settings);
+            assertEquals(number(shipped, "trellis.webhooks.read-threads"), webhooks.readThreads());
+            assertEquals(number(shipped, "trellis.webhooks.batch-size"), webhooks.batchSize());
+            assertEquals(Duration.ofMillis(number(shipped, "trellis.webhooks.poll-ms")), webhooks.poll());
+            assertEquals(number(shipped, "trellis.webhooks.max-attempts"), webhooks.maxAttempts());
+            assertEquals(Duration.ofMillis(number(shipped, "trellis.webhooks.backoff-ms")), webhooks.backoff());
+            assertEquals(Duration.ofMillis(number(shipped, "trellis.webhooks.max-backoff-ms")), webhooks.maxBackoff());
+            assertEquals(Duration.ofSeconds(number(shipped, "trellis.webhooks.paused-recheck-seconds")),
+                    webhooks.pausedRecheck());
+            assertEquals(Duration.ofDays(number(shipped, "trellis.webhooks.retention-days")), webhooks.retention());
 
             ApiSettings api = ApiSettings.bind(settings);
             assertEquals(number(shipped, "trellis.api.max-page-size"), api.maxPageSize());

@@ -278,7 +278,10 @@ class ConnectionsTest {
         HttpCalls.Answer purged = api("DELETE", "/api/tenants/brief?purge=true", null);
         assertEquals(200, purged.status(), purged.body());
         assertTrue(purged.json().get("purged").get("gh_candidates").asLong() > 0, purged.body());
-        for (String table : List.of("gh_candidates", "gh_applications", "outbox", "sync_stream", "sync_run")) {
+        // its change events hold its records: they go too (docs/changes.md, Retention)
+        assertTrue(purged.json().get("purged").path("change_event").asLong() > 0, purged.body());
+        for (String table : List.of("gh_candidates", "gh_applications", "outbox", "sync_stream", "sync_run",
+                "change_event")) {
             assertEquals(0, count("select count(*) from " + table + " where tenant = 'brief'"), table);
         }
         HttpCalls.Answer again = api("DELETE", "/api/tenants/brief?purge=true", null);

@@ -198,7 +198,7 @@ class PartnerConnectTest {
     @Order(6)
     void aRevokedGrantDisconnectsWithReauthorizeAndANewAuthorizationResumesIt() throws Exception {
         // the customer removes the app in Greenhouse
-        assertTrue(sandbox.revokePartnerGrant(token("acme", PartnerGrants.REFRESH)));
+        assertTrue(sandbox.revokePartnerGrant(token("acme", GrantApi.HARVEST.refreshName)));
         // the next Harvest call gets 401, refreshes once, and Greenhouse answers invalid_grant
         api("GET", "/api/tenants/acme/check");
         JsonNode tenant = eventually(() -> {
@@ -211,7 +211,7 @@ class PartnerConnectTest {
         assertEquals(1, invalid, "one refresh attempt, then no more requests against the dead grant");
         api("GET", "/api/tenants/acme/check");
         assertEquals(invalid, sandbox.partnerInvalidGrants(), "a dead grant is not asked again");
-        assertTrue(metrics().contains("trellis_partner_refreshes_total{outcome=\"invalid_grant\"} 1.0"),
+        assertTrue(metrics().contains("trellis_partner_refreshes_total{api=\"harvest\",outcome=\"invalid_grant\"} 1.0"),
                 metrics());
 
         long rows = count("select count(*) from gh_candidates where tenant = 'acme'");
@@ -243,7 +243,7 @@ class PartnerConnectTest {
             return null;
         });
         assertTrue(tenant.get("reasons").toString().contains("re-authorize"), tenant.toString());
-        assertTrue(metrics().contains("trellis_partner_refreshes_total{outcome=\"lost\"} 1.0"), metrics());
+        assertTrue(metrics().contains("trellis_partner_refreshes_total{api=\"harvest\",outcome=\"lost\"} 1.0"), metrics());
     }
 
     @Test
@@ -277,18 +277,9 @@ class PartnerConnectTest {
 
     // ---------------------------------------------------------------------------------------- helpers
 
-    /** A stored token of the tenant, opened with the hub's key (the sandbox finds a grant by its refresh token). */
+    /** The tenant's stored token, opened with the hub's key (the sandbox finds a grant by its refresh token). */
     static String token(String tenant, String name) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select key_id, nonce, sealed from tenant_secret where tenant = ? and name = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), tenant + " has no " + name);
-                return new SecretBox(KeyRing.load(dir.resolve("data"))).open(tenant,
-                        new SecretBox.Sealed(rs.getString(1), rs.getBytes(2), rs.getBytes(3)));
-            }
-        }
+        return StoredSecret.open(db, dir, tenant, name);
     }
 
     static HttpResponse<String> get(String url) throws Exception {

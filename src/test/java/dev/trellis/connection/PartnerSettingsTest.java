@@ -49,9 +49,8 @@ class PartnerSettingsTest {
 
     @Test
     void returnToMustBeOnAnAllowedOriginAndCannotCarryAUser() {
-        PartnerSettings s = new PartnerSettings("id", "secret", java.net.URI.create("https://hub.example.com/cb"),
-                java.util.List.of(), null, null, null, java.util.List.of("https://vendor.example.com"), null, null,
-                null);
+        PartnerSettings s = new PartnerSettings(java.util.Optional.empty(), java.util.Optional.empty(), null, null,
+                java.util.List.of("https://vendor.example.com"), null, null, null);
         assertTrue(s.allowed("https://vendor.example.com/settings?x=1"));
         assertFalse(s.allowed("https://vendor.example.com.evil.net/"));
         assertFalse(s.allowed("https://vendor.example.com@evil.net/"));

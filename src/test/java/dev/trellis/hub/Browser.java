@@ -60,6 +60,21 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).until(condition::apply);
     }
 
+    /** Resizes the window (1280 × 1000 for a desktop, 390 × 844 for a phone). */
+    public void size(int width, int height) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
+    /** Saves what the window shows as a PNG (the directory is created). */
+    public void screenshot(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot save the screenshot " + file, e);
+        }
+    }
+
     /** Chromium's and its driver's versions, for a failure message or a report. */
     public String versions() {
         Object chrome = driver.getCapabilities().getCapability("chrome");

@@ -144,4 +144,28 @@ class WebhookTest {
         assertTrue(actions.contains("candidate_stage_change") || actions.contains("reject_candidate"), actions.toString());
         assertTrue(actions.contains("new_candidate_application"), actions.toString());
     }
+
+    @Test
+    void jobPostCreatesAndUpdatesCarryThePostFlatAsGreenhouseSendsThem() throws Exception {
+        long post = Resource.JOB_POSTS.idBase() + 2;
+        sb.touch(Resource.JOB_POSTS, post);
+        awaitReceived(1);
+        JsonNode e = SandboxHttp.JSON.readTree(received.get(0).body());
+        assertEquals("job_post_updated", e.get("action").asText());
+        assertEquals(post, e.get("payload").get("id").asLong(), e.toString());
+        assertTrue(e.get("payload").has("job_id"), e.toString());
+    }
+
+    @Test
+    void anAddedTargetIsPingedSigned() throws Exception {
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook?second";
+        sb.webhooks().addTarget(url);
+        awaitReceived(1);
+        Received r = received.get(0);
+        JsonNode e = SandboxHttp.JSON.readTree(r.body());
+        assertEquals("ping", e.get("action").asText());
+        assertTrue(e.get("payload").get("web_hook_id").asLong() > 0, e.toString());
+        assertEquals("sha256 " + hmac(sb.credentials().webhookSecret(), r.body()), r.signature());
+        assertNotNull(r.eventId());
+    }
 }

@@ -1,7 +1,9 @@
 package dev.trellis.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trellis.config.ConfigException;
 import java.time.Duration;
@@ -33,7 +35,8 @@ class StreamDefinitionTest {
     void theDefaultsFollowTheStreamsName() {
         StreamDefinition d = StreamDefinition.from(params());
         assertEquals(new StreamDefinition("offices", "offices", "gh_offices", List.of(), 500, Duration.ofMinutes(60),
-                Duration.ofSeconds(60), Optional.empty(), "", false), d);
+                Duration.ofSeconds(60), Optional.empty(), "", false, Optional.of("updated_at")), d);
+        assertFalse(d.fullRefresh());
     }
 
     @Test
@@ -44,7 +47,7 @@ class StreamDefinitionTest {
                 "TRUE"));
         assertEquals(new StreamDefinition("offices", "job_posts", "gh_posts_deleted", List.of("job_id",
                 "application_id"), 100, Duration.ofMinutes(5), Duration.ZERO,
-                Optional.of(Instant.parse("2024-01-01T00:00:00Z")), "status=active&skip_count=true", true), d);
+                Optional.of(Instant.parse("2024-01-01T00:00:00Z")), "status=active&skip_count=true", true, Optional.of("updated_at")), d);
         StreamDefinition none = StreamDefinition.from(params("resource", "none", "table", " ", "backfillFrom", "none"));
         assertEquals("offices", none.resource());
         assertEquals("gh_offices", none.table());
@@ -78,5 +81,22 @@ class StreamDefinitionTest {
                 + "stream sets them", "query", "per_page=5");
         refused("Stream 'offices': template parameter 'deletedRecords' must be true or false, not '1'",
                 "deletedRecords", "1");
+        refused("Stream 'offices': template parameter 'cursor' must be lower-case letters, digits and underscores, "
+                + "not 'submitted-at'", "cursor", "submitted-at");
+        refused("Stream 'offices': template parameter 'cursor' must be a date field when deletedRecords is true: a "
+                + "full-refresh stream marks what it no longer reads as deleted", "cursor", "none", "deletedRecords",
+                "true");
+        refused("Stream 'offices': template parameter 'query' must not set submitted_at, per_page or cursor: the "
+                + "stream sets them", "cursor", "submitted_at", "query", "submitted_at=gte|2024-01-01");
+    }
+
+    @Test
+    void theCursorNamesTheWindowsDateFieldOrNoneForAFullRefresh() {
+        StreamDefinition eeoc = StreamDefinition.from(params("cursor", "submitted_at"));
+        assertEquals(Optional.of("submitted_at"), eeoc.cursor());
+        assertFalse(eeoc.fullRefresh());
+        StreamDefinition full = StreamDefinition.from(params("cursor", "none", "query", "custom_field_key=degree"));
+        assertTrue(full.fullRefresh());
+        assertEquals("custom_field_key=degree", full.query());
     }
 }

@@ -93,12 +93,21 @@ class SyncTest {
 
     @Test
     void fullSyncEqualsTheSandboxTruth() throws Exception {
-        assertTrue(streamRoutes().size() >= 24, "all shipped streams loaded: " + streamRoutes().size());
+        // every resource, job_posts_deleted, and degrees, disciplines, schools
+        assertEquals(Resource.values().length + 4, streamRoutes().size(), "all shipped streams loaded");
         syncAll();
         var truth = sandbox.state();
         for (Resource r : Resource.values()) {
             long stored = count("select count(*) from " + table(r) + " where tenant = 'demo' and deleted_at is null");
             assertEquals(truth.count(r), stored, r.path() + " rows");
+            assertTrue(stored > 0, r.path() + " has rows");
+        }
+        // the education streams are custom field options filtered by the field's key
+        for (String[] stream : new String[][] {{"degrees", "degree"}, {"disciplines", "discipline"},
+                {"schools", "school_name"}}) {
+            assertEquals(sandbox.listedIds(Resource.CUSTOM_FIELD_OPTIONS, Map.of("custom_field_key", stream[1])),
+                    ids("select id from gh_" + stream[0] + " where tenant = 'demo' and deleted_at is null order by id desc"),
+                    stream[0]);
         }
         // content: every candidate of a sample equals the sandbox's record
         try (Connection c = db.getConnection();
@@ -158,6 +167,42 @@ class SyncTest {
     }
 
     @Test
+    void aRecordRemovedFromAFullRefreshStreamsResourceIsMarkedDeletedOnTheNextRun() throws Exception {
+        syncAll();
+        List<StreamCatalog.Entry> full = StreamCatalog.of(hub.context()).stream()
+                .filter(e -> e.definition().fullRefresh()).toList();
+        assertEquals(List.of("demographic_questions", "demographic_answer_options"),
+                full.stream().map(StreamCatalog.Entry::stream).toList());
+        for (StreamCatalog.Entry stream : full) {
+            StreamDefinition def = stream.definition();
+            Resource r = Resource.fromPath(def.resource());
+            // one the sandbox still has (an earlier removal may have taken its children along)
+            long id = ids("select id from " + def.table() + " where tenant = 'demo' and deleted_at is null order by id desc")
+                    .stream().filter(i -> sandbox.record(r, i) != null).findFirst().orElseThrow();
+            long deletedBefore = count("select count(*) from " + def.table() + " where tenant = 'demo' and deleted_at is not null");
+            assertEquals(List.of(id), sandbox.delete(r, id).get(r), "removed in the sandbox");
+            Exchange done = RouteInvoker.invoke(hub.context(), stream.routeId(),
+                    ex -> ex.getIn().setHeader(HubHeaders.TENANT, "demo"));
+            assertFalse(done.isFailed(), stream.stream() + ": " + done.getException());
+            assertEquals(1, count("select count(*) from " + def.table() + " where tenant = 'demo' and id = " + id
+                    + " and deleted_at is not null"), stream.stream() + " " + id + " marked deleted");
+            // exactly what the sandbox removed is marked (for answer options, also those removed with their question)
+            List<Long> marked = ids("select id from " + def.table() + " where tenant = 'demo' and deleted_at is not null "
+                    + "order by id");
+            assertEquals(sandbox.state().deleted(r), marked, stream.stream() + ": marked deleted");
+            assertEquals(marked.size() - deletedBefore, ((StreamSync.Result) done.getIn().getBody()).deleted(),
+                    stream.stream() + " run counts them");
+        }
+        // the cascade (a question's answer options) reaches the store too, leaving it equal to the sandbox
+        syncAll();
+        for (StreamCatalog.Entry stream : full) {
+            Resource r = Resource.fromPath(stream.definition().resource());
+            assertEquals(sandbox.state().count(r), count("select count(*) from " + stream.definition().table()
+                    + " where tenant = 'demo' and deleted_at is null"), stream.stream());
+        }
+    }
+
+    @Test
     void streamsApiShowsWatermarksAndRuns() throws Exception {
         syncAll();
         HttpCalls.Answer answer = HttpCalls.get(home.apiUrl() + "/api/streams?tenant=demo&stream=candidates");
@@ -191,6 +236,16 @@ class SyncTest {
             return a.decimalValue().compareTo(b.decimalValue());
         }
         return a.equals(b) ? 0 : 1;
+    }
+
+    private static List<Long> ids(String sql) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private static List<Long> sampleIds(String table, int n) throws Exception {
