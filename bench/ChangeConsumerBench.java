@@ -53,13 +53,13 @@ public class ChangeConsumerBench {
         if (List.of(args).contains("--explain")) {
             try (Connection c = db.getConnection(); Statement s = c.createStatement();
                     var rs = s.executeQuery("""
-                            explain (analyze, buffers) select xid::text as xid_text, seq, tenant, stream, record_id, op,
+                            explain (analyze, buffers) select seq, tenant, stream, record_id, op,
                                    fields, after::text, before::text,
                                    to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                                    to_char(seen_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), source, backfill
                             from change_event
-                            where (xid, seq) > ('0'::xid8, 0) and xid < pg_snapshot_xmin(pg_current_snapshot())
-                            order by change_event.xid, seq limit %d""".formatted(batch))) {
+                            where seq > 0 and seq <= change_event_bound()
+                            order by seq limit %d""".formatted(batch))) {
                 while (rs.next()) {
                     System.out.println(rs.getString(1));
                 }

@@ -69,7 +69,7 @@ final class ChangeConsumer extends DefaultConsumer {
         ChangeFilter filter = endpoint.filter();
         String owner = endpoint.getComponent().owner();
         Connection session = null;
-        ChangeFeed.Offset offset = null;
+        Long offset = null;
         while (running) {
             try {
                 if (session == null) {
@@ -85,10 +85,10 @@ final class ChangeConsumer extends DefaultConsumer {
                         continue;
                     }
                     offset = ChangeFeed.offset(session, name);
-                    LOG.info("Change consumer {} reads after seq {} on this instance", name, offset.seq());
+                    LOG.info("Change consumer {} reads after seq {} on this instance", name, offset);
                 }
                 List<ChangeEvent> events = ChangeFeed.after(session, offset, endpoint.getBatchSize());
-                ChangeFeed.Offset saved = offset;
+                long saved = offset;
                 boolean failed = false;
                 for (ChangeEvent event : events) {
                     if (!running) {
@@ -98,10 +98,10 @@ final class ChangeConsumer extends DefaultConsumer {
                         failed = true;
                         break;
                     }
-                    offset = event.offset();
+                    offset = event.seq();
                 }
                 // once per batch, and at a stop or a failure: a crash delivers at most one batch again
-                if (!offset.equals(saved)) {
+                if (offset != saved) {
                     ChangeFeed.save(session, name, offset, owner);
                 }
                 if (failed || events.size() < endpoint.getBatchSize()) {

@@ -5,13 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /** One row of change_event as a consumer receives it; {@link #body()} is the exchange body. */
-record ChangeEvent(ChangeFeed.Offset offset, String tenant, String stream, long recordId, String op,
+record ChangeEvent(long seq, String tenant, String stream, long recordId, String op,
         List<String> fields, Object after, Object before, String updatedAt, String seenAt, String source,
         boolean backfill) {
-
-    long seq() {
-        return offset.seq();
-    }
 
     /** The event as a Map of its JSON names: what a route's steps and a dead letter see. */
     Map<String, Object> body() {
