@@ -3,6 +3,7 @@ package dev.trellis.hub;
 import dev.trellis.deadletter.DeadLetterRoutes;
 import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.GreenhouseRejection;
+import dev.trellis.outbound.InvalidItem;
 import dev.trellis.route.HubHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -21,6 +22,8 @@ public final class ErrorChannel extends RouteConfigurationBuilder {
         RouteConfigurationDefinition channel = routeConfiguration();
         // what Greenhouse refused for good goes to the dead-letter queue at once, without redelivery
         channel.onException(GreenhouseRejection.class).maximumRedeliveries(0);
+        // an outbox item a route hands to greenhouse:note/email/interview that fails validation fails the same way again
+        channel.onException(InvalidItem.class).maximumRedeliveries(0);
         channel.errorHandler(deadLetterChannel(DeadLetterRoutes.ENDPOINT)
                 .useOriginalMessage()
                 .maximumRedeliveries(settings.maximumRedeliveries())

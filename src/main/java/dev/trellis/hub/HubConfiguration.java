@@ -8,6 +8,7 @@ import dev.trellis.change.ChangeSettings;
 import dev.trellis.change.Changes;
 import dev.trellis.check.CheckService;
 import dev.trellis.check.CheckSettings;
+import dev.trellis.component.GreenhouseComponent;
 import dev.trellis.check.CheckSetup;
 import dev.trellis.config.SecretMasker;
 import dev.trellis.config.SecretRef;
@@ -172,6 +173,10 @@ public final class HubConfiguration implements CamelConfiguration {
                 }
             });
         }
+
+        // from: greenhouse:changes, to: greenhouse:note|email|interview|get (docs/component.md); bound by name, as the
+        // gateway already holds the registry name "greenhouse"
+        context.addComponent(GreenhouseComponent.SCHEME, new GreenhouseComponent());
 
         if (hub.reloadRoutes()) {
             context.addService(new TemplatedRouteReload(hub.reloadDirectory(), hub.reloadPattern()));

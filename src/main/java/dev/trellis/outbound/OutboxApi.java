@@ -139,6 +139,14 @@ public final class OutboxApi {
 
     /** direct:outbox: the body is the item (a Map, JSON text or JsonNode) with its kind; see docs/outbox.md. */
     public void fromRoute(Exchange exchange) throws Exception {
+        fromRoute(exchange, null);
+    }
+
+    /**
+     * greenhouse:note, email, interview: as {@link #fromRoute(Exchange)} with the endpoint's kind; a kind in the body
+     * must be the same.
+     */
+    public void fromRoute(Exchange exchange, String endpointKind) throws Exception {
         Object body = exchange.getIn().getBody();
         JsonNode node;
         if (body instanceof JsonNode n) {
@@ -156,7 +164,11 @@ public final class OutboxApi {
             throw new InvalidItem("body", "must be a JSON object");
         }
         ObjectNode fields = (ObjectNode) node;
-        String kindName = text(fields.remove("kind"), "kind");
+        String named = text(fields.remove("kind"), "kind");
+        if (endpointKind != null && named != null && !named.equals(endpointKind)) {
+            throw new InvalidItem("kind", "is '" + named + "' but the endpoint sends " + endpointKind);
+        }
+        String kindName = endpointKind != null ? endpointKind : named;
         OutboundKind kind = kinds.find(kindName).orElseThrow(() -> new InvalidItem("kind", "must be one of "
                 + kinds.names() + ", not " + kindName));
         String tenant = text(fields.remove("tenant"), "tenant");
