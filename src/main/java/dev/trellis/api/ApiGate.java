@@ -8,14 +8,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ExceptionHandler;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * content type, and the JSON answer when anything after it fails. It sits in front of the HTTP router, so routes
  * added later (YAML or Java) pass it too.
  */
-public final class ApiGate extends SimpleEventNotifierSupport implements CamelContextAware, ExceptionHandler {
+public final class ApiGate extends RouterHandlers implements ExceptionHandler {
     /** Registry name of this gate as the REST consumers' exception handler. */
     public static final String BEAN = "apiGate";
 
@@ -33,33 +28,26 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
     private final ApiToken token;
     private final long maxBodyBytes;
     private final SecretMasker masker;
-    private CamelContext context;
 
     public ApiGate(String token, long maxBodyBytes, SecretMasker masker) {
         this(new ApiToken(token), maxBodyBytes, masker);
     }
 
     public ApiGate(ApiToken token, long maxBodyBytes, SecretMasker masker) {
+        super(null); // the hub sets it (setCamelContext) before starting
         this.token = token;
         this.maxBodyBytes = maxBodyBytes;
         this.masker = masker;
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+    protected void noServer() {
+        // camel.server.enabled=false: no REST server, so no /api to guard
+        LoggerFactory.getLogger(ApiGate.class).warn("No REST server is running: /api is not served");
     }
 
-    /** The HTTP server is up once services have started; routes, and with them /api, start right after this. */
     @Override
-    public void notify(CamelEvent event) {
-        VertxPlatformHttpRouter router = context.hasServices(MainHttpServer.class).stream()
-                .map(MainHttpServer::getRouter).filter(r -> r != null && r.isMainServer()).findFirst().orElse(null);
-        if (router == null) {
-            // camel.server.enabled=false: no REST server, so no /api to guard
-            LoggerFactory.getLogger(ApiGate.class).warn("No REST server is running: /api is not served");
-            return;
-        }
+    protected void register(VertxPlatformHttpRouter router) {
         router.route("/api/*").order(Integer.MIN_VALUE).handler(this::admit).failureHandler(this::failed);
     }
 
@@ -146,13 +134,4 @@ public final class ApiGate extends SimpleEventNotifierSupport implements CamelCo
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(text);
     }
 
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.trellis.connection;
 
 import dev.trellis.api.ApiException;
+import dev.trellis.api.RouterHandlers;
 import dev.trellis.api.ApiToken;
 import dev.trellis.config.SecretMasker;
 import io.vertx.core.http.HttpHeaders;
@@ -11,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +22,11 @@ import org.slf4j.LoggerFactory;
  * (public: the state guards it) exchanges the code, saves the grant, checks and starts the connection, and sends the
  * browser back to return_to with the outcome. Plain Vert.x handlers on the API port: answers are redirects and pages.
  */
-final class PartnerEndpoints extends SimpleEventNotifierSupport {
+final class PartnerEndpoints extends RouterHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(PartnerEndpoints.class);
     static final String START = "/connect/greenhouse";
     static final String CALLBACK = "/connect/greenhouse/callback";
 
-    private final CamelContext context;
     private final PartnerSettings partner;
     private final OAuthStates states;
     private final Map<GrantApi, PartnerGrants> grants;
@@ -39,7 +36,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
 
     PartnerEndpoints(CamelContext context, PartnerSettings partner, OAuthStates states,
             Map<GrantApi, PartnerGrants> grants, Connections connections, ApiToken token, SecretMasker masker) {
-        this.context = context;
+        super(context);
         this.partner = partner;
         this.states = states;
         this.grants = grants;
@@ -49,17 +46,7 @@ final class PartnerEndpoints extends SimpleEventNotifierSupport {
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        VertxPlatformHttpRouter router = context.hasServices(MainHttpServer.class).stream()
-                .map(MainHttpServer::getRouter).filter(r -> r != null && r.isMainServer()).findFirst().orElse(null);
-        if (router == null) {
-            return; // no REST server: nothing is served
-        }
+    protected void register(VertxPlatformHttpRouter router) {
         router.route(HttpMethod.GET, START).order(Integer.MIN_VALUE).blockingHandler(this::start, false);
         router.route(HttpMethod.GET, CALLBACK).order(Integer.MIN_VALUE).blockingHandler(this::callback, false);
     }

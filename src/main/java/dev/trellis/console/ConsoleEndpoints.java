@@ -3,6 +3,7 @@ package dev.trellis.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trellis.api.ApiToken;
+import dev.trellis.api.RouterHandlers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -13,10 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,35 +25,24 @@ import org.slf4j.LoggerFactory;
  * token is asked, whether this browser is signed in, and whether partner OAuth connect is configured. Everything
  * else the console shows comes from {@code /api}.
  */
-public final class ConsoleEndpoints extends SimpleEventNotifierSupport {
+public final class ConsoleEndpoints extends RouterHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleEndpoints.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LOGIN_BODY = 4096;
 
-    private final CamelContext context;
     private final ApiToken token;
     private final ConsoleAssets assets;
     private final boolean partnerConnect;
 
     public ConsoleEndpoints(CamelContext context, ApiToken token, ConsoleAssets assets, boolean partnerConnect) {
-        this.context = context;
+        super(context);
         this.token = token;
         this.assets = assets;
         this.partnerConnect = partnerConnect;
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        VertxPlatformHttpRouter router = context.hasServices(MainHttpServer.class).stream()
-                .map(MainHttpServer::getRouter).filter(r -> r != null && r.isMainServer()).findFirst().orElse(null);
-        if (router == null) {
-            return; // no REST server: no console
-        }
+    protected void register(VertxPlatformHttpRouter router) {
         router.route(HttpMethod.POST, "/console/login").order(Integer.MIN_VALUE).handler(this::login);
         router.route(HttpMethod.POST, "/console/logout").order(Integer.MIN_VALUE).handler(this::logout);
         router.route(HttpMethod.GET, "/console/session").order(Integer.MIN_VALUE).handler(this::session);

@@ -1,5 +1,6 @@
 package dev.trellis.webhook;
 
+import dev.trellis.api.RouterHandlers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,10 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Verifies {@code Signature} over the raw body with the tenant's webhook secret, answers the ping, and stores the
  * delivery (committed, deduplicated by {@code Greenhouse-Event-ID}) before answering 200; processing comes after.
  */
-final class WebhookReceiver extends SimpleEventNotifierSupport {
+final class WebhookReceiver extends RouterHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PATH = "/webhooks/greenhouse/:tenant";
@@ -39,7 +37,6 @@ final class WebhookReceiver extends SimpleEventNotifierSupport {
     private static final Pattern ACTION = Pattern.compile("[a-z0-9_]{1,100}");
     private static final String REFUSED = "The Signature header does not match this URL's webhook secret";
 
-    private final CamelContext context;
     private final Tenants tenants;
     private final Deliveries deliveries;
     private final WebhookMetrics metrics;
@@ -50,7 +47,7 @@ final class WebhookReceiver extends SimpleEventNotifierSupport {
 
     WebhookReceiver(CamelContext context, Tenants tenants, Deliveries deliveries, WebhookMetrics metrics,
             SecretMasker masker, long maxBodyBytes, Runnable stored, Clock clock) {
-        this.context = context;
+        super(context);
         this.tenants = tenants;
         this.deliveries = deliveries;
         this.metrics = metrics;
@@ -61,17 +58,7 @@ final class WebhookReceiver extends SimpleEventNotifierSupport {
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        VertxPlatformHttpRouter router = context.hasServices(MainHttpServer.class).stream()
-                .map(MainHttpServer::getRouter).filter(r -> r != null && r.isMainServer()).findFirst().orElse(null);
-        if (router == null) {
-            return; // no REST server: nothing is served
-        }
+    protected void register(VertxPlatformHttpRouter router) {
         router.route(HttpMethod.POST, PATH).order(Integer.MIN_VALUE)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .blockingHandler(this::receive, false)
