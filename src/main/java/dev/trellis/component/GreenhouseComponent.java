@@ -3,9 +3,9 @@ package dev.trellis.component;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trellis.config.Tenants;
 import dev.trellis.greenhouse.GreenhouseGateway;
-import dev.trellis.hub.HubConfiguration;
 import dev.trellis.outbound.Outbound;
 import dev.trellis.outbound.OutboxApi;
+import dev.trellis.store.Database;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -39,7 +39,7 @@ public final class GreenhouseComponent extends DefaultComponent {
 
     /** A database session of its own, outside the pool: a consumer holds it (and its lock) while it runs. */
     Connection session() throws SQLException {
-        DataSource dataSource = bean(HubConfiguration.DATA_SOURCE, DataSource.class);
+        DataSource dataSource = bean(Database.BEAN, DataSource.class);
         if (dataSource instanceof HikariDataSource h) {
             return DriverManager.getConnection(h.getJdbcUrl(), h.getUsername(), h.getPassword());
         }
@@ -47,11 +47,11 @@ public final class GreenhouseComponent extends DefaultComponent {
     }
 
     Tenants tenants() {
-        return bean(HubConfiguration.TENANTS, Tenants.class);
+        return bean(Tenants.BEAN, Tenants.class);
     }
 
     GreenhouseGateway gateway() {
-        return bean(HubConfiguration.GATEWAY, GreenhouseGateway.class);
+        return bean(GreenhouseGateway.BEAN, GreenhouseGateway.class);
     }
 
     OutboxApi outbox() {

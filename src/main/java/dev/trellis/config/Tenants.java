@@ -13,6 +13,9 @@ import java.util.function.Function;
  * disconnected one is only {@linkplain #waiting() waiting}, so everything that iterates {@link #all()} leaves it be.
  */
 public final class Tenants {
+    /** The hub's tenants in the Camel registry. */
+    public static final String BEAN = "tenants";
+
     private final Map<String, Tenant> live = new ConcurrentHashMap<>();
     private final Map<String, String> waiting = new ConcurrentHashMap<>();
     private final Map<String, Tenant> held = new ConcurrentHashMap<>();

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * counts everything in metrics.
  */
 public final class GreenhouseGateway {
+    /** The hub's gateway in the Camel registry. */
+    public static final String BEAN = "greenhouse";
+
     private static final Logger LOG = LoggerFactory.getLogger(GreenhouseGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");

@@ -24,6 +24,7 @@ import dev.trellis.connection.PartnerSettings;
 import dev.trellis.deadletter.DeadLetters;
 import dev.trellis.deadletter.ErrorSettings;
 import dev.trellis.greenhouse.Greenhouse;
+import dev.trellis.greenhouse.GreenhouseGateway;
 import dev.trellis.greenhouse.GreenhouseSettings;
 import dev.trellis.health.DatabaseHealthCheck;
 import dev.trellis.health.HealthApi;
@@ -60,10 +61,10 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class HubConfiguration implements CamelConfiguration {
     /** Registry names. */
-    public static final String DATA_SOURCE = "dataSource";
-    public static final String TENANTS = "tenants";
+    public static final String DATA_SOURCE = Database.BEAN;
+    public static final String TENANTS = Tenants.BEAN;
     public static final String SECRET_MASKER = "secretMasker";
-    public static final String GATEWAY = "greenhouse";
+    public static final String GATEWAY = GreenhouseGateway.BEAN;
 
     private final String apiToken;
 

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * survives restarts. Opening it applies the Flyway migrations; closing it closes the pool, then the embedded server.
  */
 public final class Database implements AutoCloseable {
+    /** The hub's DataSource in the Camel registry. */
+    public static final String BEAN = "dataSource";
+
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final Duration STARTUP_WAIT = Duration.ofHours(1);
     private static final long MAX_SERVER_LOG_BYTES = 10_000_000;
