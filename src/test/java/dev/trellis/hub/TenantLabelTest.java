@@ -21,7 +21,8 @@ class TenantLabelTest {
         try (Sandbox sandbox = Sandbox.start(SandboxSettings.builder().seed(3).candidates(120).rateLimit(0).build())) {
             TestHome home = new TestHome(dir).shippedStreamsUnscheduled()
                     .sandboxTenant("one", sandbox).sandboxTenant("two", sandbox)
-                    .property("trellis.metrics.tenant-label", "false");
+                    .property("trellis.metrics.tenant-label", "false")
+                    .property("trellis.greenhouse.rate-budget", "100000");
             Hub hub = home.start();
             try {
                 for (String tenant : new String[] {"one", "two"}) {
