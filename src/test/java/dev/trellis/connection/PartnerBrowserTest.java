@@ -71,20 +71,7 @@ class PartnerBrowserTest {
         sandbox = Sandbox.start(SandboxSettings.builder().seed(13).orgs(2).candidates(40).rateLimit(0).build());
         home = new TestHome(dir).shippedStreamsUnscheduled();
         app = sandbox.createPartnerApp(home.apiUrl() + "/connect/greenhouse/callback", Scopes.partnerAll());
-        System.setProperty("PARTNER_BROWSER_SECRET", app.clientSecret());
-        home.property("trellis.partner.client-id", app.clientId())
-                .property("trellis.partner.client-secret", "env:PARTNER_BROWSER_SECRET")
-                .property("trellis.partner.redirect-uri", home.apiUrl() + "/connect/greenhouse/callback")
-                .property("trellis.partner.authorize-url", sandbox.baseUrl() + "/authorize")
-                .property("trellis.partner.token-url", sandbox.baseUrl() + "/token")
-                .property("trellis.partner.harvest-url", sandbox.baseUrl())
-                .property("trellis.partner.return-to", vendorOrigin)
-                .property("trellis.greenhouse.rate-budget", "100000")
-                .property("trellis.greenhouse.backoff-ms", "10")
-                .property("trellis.greenhouse.max-backoff-ms", "50")
-                .property("trellis.tenants.refresh-seconds", "1")
-                .property("trellis.ingestion.status-period-minutes", "0")
-                .property("trellis.ingestion.jobs-period-minutes", "0");
+        PartnerHome.harvest(home, sandbox, app, "PARTNER_BROWSER_SECRET", vendorOrigin);
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }

@@ -53,20 +53,7 @@ class PartnerIngestionTest {
         home = new TestHome(dir).shippedStreamsUnscheduled();
         String callback = home.apiUrl() + "/connect/greenhouse/callback";
         app = sandbox.createPartnerApp(callback, Scopes.ingestion());
-        System.setProperty("PARTNER_INGESTION_TEST_SECRET", app.clientSecret());
-        home.property("trellis.partner.ingestion.client-id", app.clientId())
-                .property("trellis.partner.ingestion.client-secret", "env:PARTNER_INGESTION_TEST_SECRET")
-                .property("trellis.partner.ingestion.redirect-uri", callback)
-                .property("trellis.partner.ingestion.scopes", "candidates.create,candidates.view,jobs.view")
-                .property("trellis.partner.ingestion.authorize-url", sandbox.baseUrl() + "/oauth/authorize")
-                .property("trellis.partner.ingestion.token-url", sandbox.baseUrl() + "/oauth/token")
-                .property("trellis.partner.ingestion.base-url", sandbox.baseUrl())
-                .property("trellis.partner.return-to", "https://vendor.example.com")
-                .property("trellis.greenhouse.backoff-ms", "10")
-                .property("trellis.greenhouse.max-backoff-ms", "50")
-                .property("trellis.tenants.refresh-seconds", "1")
-                .property("trellis.ingestion.status-period-minutes", "0")
-                .property("trellis.ingestion.jobs-period-minutes", "0");
+        PartnerHome.ingestion(home, sandbox, app, "PARTNER_INGESTION_TEST_SECRET", "https://vendor.example.com");
         hub = home.start();
         db = hub.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
     }
